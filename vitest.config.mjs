@@ -1,0 +1,35 @@
+// Two projects: `unit` holds the pure parts and runs anywhere without root;
+// `kernel` builds real clusters and must run in a kernel with IPVS and ipip
+// (scripts/run-tests.mjs puts it there: the host kernel or User-Mode Linux).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  // The project folder is read-only inside User-Mode Linux: keep Vite's cache off it.
+  cacheDir: process.env.LVS_HARNESS_VITE_CACHE ?? 'node_modules/.vite',
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['harness/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'kernel',
+          include: ['suites/**/*.test.ts'],
+          environment: 'node',
+          // Clusters are built in one kernel with one CPU (inside UML): run files one by one.
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});
