@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// The client host's agent: it lives in the client's namespace and makes HTTP requests there
+// with undici, one new TCP connection per request (IPVS schedules connections, not requests).
+// It speaks JSON lines on stdin/stdout so one process start serves a whole run: inside
+// User-Mode Linux a Node start costs over a second.
+import { createInterface } from 'node:readline';
+import { Client, buildConnector } from 'undici';
+
+const baseConnector = buildConnector({});
+
+async function fetchOnce({ url, timeoutMs = 5_000 }) {
+  const started = performance.now();
+  const origin = new URL(url).origin;
+  let localPort;
+  const client = new Client(origin, {
+    pipelining: 0,
+    connectTimeout: timeoutMs,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connect: (options, callback) =>
+      baseConnector(options, (error, socket) => {
+        if (socket) localPort = socket.localPort;
+        callback(error, socket);
+      }),
+  });
+  try {
+    const { pathname, search } = new URL(url);
+    const response = await client.request({ method: 'GET', path: pathname + search, headers: { connection: 'close' } });
+    const body = await response.body.text();
+    return { ok: true, status: response.statusCode, body, servedBy: response.headers['x-served-by'], localPort, ms: performance.now() - started };
+  } catch (error) {
+    return { ok: false, error: `${error.code ?? error.name}: ${error.message}`, localPort, ms: performance.now() - started };
+  } finally {
+    await client.close().catch(() => client.destroy());
+  }
+}
+
+const lines = createInterface({ input: process.stdin });
+lines.on('line', async (line) => {
+  const message = JSON.parse(line);
+  const result = await fetchOnce(message);
+  process.stdout.write(`${JSON.stringify({ id: message.id, ...result })}\n`);
+});
+lines.on('close', () => process.exit(0));
+console.log(JSON.stringify({ ready: true }));

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { judgeRoundRobin } from './round-robin.js';
+import { validateTopologyData } from '../topology/load-topology.js';
+import type { HttpOutcome } from '../cluster/client-agent.js';
+
+const topology = validateTopologyData({
+  segment: { subnet: '192.168.73.0/24' },
+  hosts: {
+    client: { role: 'client', address: '192.168.73.50' },
+    lvs: { role: 'director', address: '192.168.73.100' },
+    web1: { role: 'real-server', address: '192.168.73.110' },
+    web2: { role: 'real-server', address: '192.168.73.111' },
+  },
+  service: { vip: '192.168.73.120', realServers: [{ host: 'web1' }, { host: 'web2' }] },
+});
+
+const from = (server: string): HttpOutcome => ({ ok: true, status: 200, body: `this is ${server}\n`, ms: 1 });
+const timeout: HttpOutcome = { ok: false, error: 'UND_ERR_CONNECT_TIMEOUT: Connect Timeout Error', ms: 1500 };
+
+describe('judging round-robin', () => {
+  it('passes answers that alternate with equal shares', () => {
+    const verdict = judgeRoundRobin(topology, ['web2', 'web1', 'web2', 'web1'].map(from));
+    expect(verdict).toMatchObject({ property: 'round-robin', ok: true });
+    expect(verdict.message).toContain('web1 2, web2 2');
+  });
+
+  it('fails when one real server never answers, naming it', () => {
+    const verdict = judgeRoundRobin(topology, [from('web1'), timeout, from('web1'), timeout]);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.message).toContain('2 of 4 connections got no answer');
+    expect(verdict.message).toContain('web2 answered fewer than 2');
+    expect(verdict.message).toContain('Connect Timeout');
+  });
+
+  it('fails when one server takes every connection', () => {
+    const verdict = judgeRoundRobin(topology, ['web1', 'web1', 'web1', 'web1'].map(from));
+    expect(verdict.ok).toBe(false);
+    expect(verdict.message).toContain('do not take turns');
+  });
+
+  it('fails when shares are equal but turns are not taken', () => {
+    expect(judgeRoundRobin(topology, ['web1', 'web1', 'web2', 'web2'].map(from)).ok).toBe(false);
+  });
+
+  it('fails on an answer from an unknown server', () => {
+    const verdict = judgeRoundRobin(topology, [from('web1'), from('web2'), from('web9'), from('web2')]);
+    expect(verdict.message).toContain('1 answers came from no listed real server');
+  });
+
+  it('refuses to judge too few connections', () => {
+    expect(judgeRoundRobin(topology, [from('web1')]).message).toContain('needs at least 4 connections');
+  });
+});

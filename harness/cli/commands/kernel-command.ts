@@ -1,0 +1,26 @@
+// `lvs-harness kernel`: which kernel clusters would be built in, and why.
+import { chooseKernel } from '../../kernel/choose-kernel.js';
+import type { Subcommand } from '../command.js';
+import { parseOptions } from '../parse-options.js';
+
+export const kernelCommand: Subcommand = {
+  name: 'kernel',
+  summary: 'say which kernel clusters are built in, and why',
+  help: `Usage: lvs-harness kernel [--json]
+
+Probes the running kernel (loads ip_vs and ipip where modules can be loaded, then tries
+veth, a bridge, tunl0 and ipvsadm in a scratch namespace it removes) and says whether
+clusters are built in it or inside User-Mode Linux. LVS_HARNESS_KERNEL=host|uml|auto
+overrides the choice.`,
+  async run(args) {
+    const { values } = parseOptions('kernel', args, { json: { type: 'boolean' } }, false);
+    if (values.help) return console.log(this.help), 0;
+    const choice = await chooseKernel();
+    if (values.json) console.log(JSON.stringify(choice, null, 2));
+    else {
+      console.log(choice.reason);
+      for (const line of choice.probe.missing) console.log(`  missing in this kernel: ${line}`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,150 @@
+// Makes a topology real: namespaces, the bridge and veths, addresses, sysctls, IPVS rules,
+// HTTP servers and the client agent, each step registering its undo before the next starts.
+// A build that fails halfway undoes what it did and rethrows the original error.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { dir as makeTempDir } from 'tmp-promise';
+import { ProcessRunner } from '../process/process-runner.js';
+import { waitFor } from '../process/wait-for.js';
+import { hostsWithRole, type Host, type Topology } from '../topology/topology.js';
+import { Cluster } from './cluster.js';
+import { allNamespaces, namespaceOf, newRunId, planCluster, type ClusterPlan } from './cluster-plan.js';
+import { ClientAgent } from './client-agent.js';
+import { startHttpServer } from './http-servers.js';
+import { killProcessesInNamespaces } from './namespace-processes.js';
+import { renderHostBatch, renderNamespaceBatch, renderNamespaceRemovalBatch, renderSwitchBatch } from './render-ip-batches.js';
+import { diffIpvsRules, ipvsRuleTokens, renderIpvsRestore } from './render-ipvs-rules.js';
+import { sysctlCommand, sysctlsFor } from './render-sysctls.js';
+import { UndoStack } from './undo-stack.js';
+
+/** The build's steps, in order; a fault can be injected after any of them. */
+export const BUILD_STAGES = ['run-folder', 'namespaces', 'links', 'addresses', 'sysctls', 'ipvs', 'host-commands', 'http-servers', 'client', 'ready'] as const;
+export type BuildStage = (typeof BUILD_STAGES)[number];
+
+export interface BuildOptions {
+  runner?: ProcessRunner;
+  runId?: string;
+  /** Called with a line per step, for progress on screen. */
+  onProgress?: (message: string) => void;
+  /** Keep the run folder (logs, captures) after stop(). */
+  keepRunDir?: boolean;
+  /** Fail on purpose right after this step: how the cleanup-on-failure tests break a build. */
+  injectFailureAfter?: BuildStage;
+  readyTimeoutMs?: number;
+}
+
+export class InjectedFailure extends Error {
+  override name = 'InjectedFailure';
+}
+
+/** Builds the cluster; the returned handle owns everything and must be stopped. */
+export async function buildCluster(topology: Topology, options: BuildOptions = {}): Promise<Cluster> {
+  const runner = options.runner ?? new ProcessRunner();
+  const plan = planCluster(topology, options.runId ?? newRunId());
+  const undo = new UndoStack();
+  const progress = options.onProgress ?? (() => {});
+  const stage = async <T>(name: BuildStage, description: string, work: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    const result = await work();
+    progress(`${description} (${Date.now() - started} ms)`);
+    if (options.injectFailureAfter === name) throw new InjectedFailure(`failure injected after build stage "${name}"`);
+    return result;
+  };
+
+  try {
+    const runDir = await stage('run-folder', 'made the run folder', async () => {
+      const folder = await makeTempDir({ prefix: `lvs-harness-${plan.runId}-`, unsafeCleanup: true });
+      if (!options.keepRunDir) undo.push('remove the run folder', () => folder.cleanup());
+      return folder.path;
+    });
+    await stage('namespaces', `created namespaces ${allNamespaces(plan).join(', ')}`, async () => {
+      undo.push('delete the namespaces', () => removeNamespaces(runner, allNamespaces(plan)));
+      await runner.run(['ip', '-batch', '-'], { input: renderNamespaceBatch(plan) });
+    });
+    await stage('links', `joined ${topology.hosts.length} hosts to bridge ${plan.bridge}`, () =>
+      runner.run(['ip', '-n', plan.switchNamespace, '-batch', '-'], { input: renderSwitchBatch(plan) }),
+    );
+    await stage('addresses', 'set addresses, the VIP and tunl0', () =>
+      Promise.all(topology.hosts.map((host) => runner.run(['ip', '-n', namespaceOf(plan, host.name), '-batch', '-'], { input: renderHostBatch(plan, host) }))),
+    );
+    await stage('sysctls', 'applied sysctls', () =>
+      Promise.all(
+        topology.hosts
+          .map((host) => ({ host, settings: sysctlsFor(host) }))
+          .filter(({ settings }) => settings.length > 0)
+          .map(({ host, settings }) => runner.run(sysctlCommand(settings), { netns: namespaceOf(plan, host.name) })),
+      ),
+    );
+    await stage('ipvs', `loaded the IPVS rules with ${topology.service.rulesFrom}`, () => loadIpvsRules(runner, plan));
+    await stage('host-commands', 'ran the hosts\' extra commands', async () => {
+      for (const host of topology.hosts) {
+        for (const argv of host.commands) await runner.run(argv, { netns: namespaceOf(plan, host.name) });
+      }
+    });
+    await stage('http-servers', 'started the HTTP servers', () =>
+      Promise.all(
+        hostsWithRole(topology, 'real-server').map(async (host) => {
+          const server = await startHttpServer(runner, host, namespaceOf(plan, host.name), runDir);
+          undo.push(`stop the HTTP server on ${host.name}`, () => server.stop());
+        }),
+      ),
+    );
+    const client = hostsWithRole(topology, 'client')[0]!;
+    const agent = await stage('client', 'started the client agent', async () => {
+      const started = await ClientAgent.start(runner, namespaceOf(plan, client.name), join(runDir, 'client-agent.log'));
+      undo.push('stop the client agent', () => started.stop());
+      return started;
+    });
+    await stage('ready', 'every real server answers on its own address', () =>
+      Promise.all(hostsWithRole(topology, 'real-server').map((host) => waitUntilAnswering(agent, host, options.readyTimeoutMs ?? 30_000))),
+    );
+    return new Cluster(plan, runner, runDir, agent, undo);
+  } catch (error) {
+    const failures = await undo.unwind();
+    for (const failure of failures) {
+      process.stderr.write(`lvs-harness: while undoing a failed build, could not ${failure.label}: ${String((failure.error as Error)?.message ?? failure.error)}\n`);
+    }
+    throw error;
+  }
+}
+
+async function loadIpvsRules(runner: ProcessRunner, plan: ClusterPlan): Promise<void> {
+  const director = hostsWithRole(plan.topology, 'director')[0]!;
+  const netns = namespaceOf(plan, director.name);
+  const { service } = plan.topology;
+  if (service.rulesFrom === 'ipvsadm') {
+    for (const tokens of ipvsRuleTokens(service)) await runner.run(['ipvsadm', ...tokens], { netns });
+  } else {
+    await runner.run(['ipvsadm-restore'], { netns, input: renderIpvsRestore(service) });
+  }
+  // The kernel's table, not our intent, is what the client meets: check they agree.
+  const saved = await runner.run(['ipvsadm-save', '-n'], { netns });
+  const { missing, unexpected } = diffIpvsRules(renderIpvsRestore(service), saved.stdout);
+  if (missing.length > 0 || unexpected.length > 0) {
+    throw new Error(
+      `the IPVS table in ${director.name} differs from the topology:` +
+        missing.map((rule) => `\n  missing:    ${rule}`).join('') +
+        unexpected.map((rule) => `\n  unexpected: ${rule}`).join(''),
+    );
+  }
+}
+
+async function waitUntilAnswering(agent: ClientAgent, host: Host, timeoutMs: number): Promise<void> {
+  const url = `http://${host.address}:${host.http!.port}/`;
+  await waitFor(
+    async () => {
+      const outcome = await agent.get(url, 2_000);
+      if (!outcome.ok) throw new Error(outcome.error);
+    },
+    { timeoutMs, awaiting: `${host.name}'s HTTP server to answer the client on its own address ${url}` },
+  );
+}
+
+/** Kills what runs in the namespaces, then deletes them; never touches anything else. */
+export async function removeNamespaces(runner: ProcessRunner, namespaces: readonly string[]): Promise<void> {
+  await killProcessesInNamespaces(namespaces);
+  // -force: a namespace that was never made (a build that failed early) must not stop the rest.
+  await runner.run(['ip', '-force', '-batch', '-'], { input: renderNamespaceRemovalBatch(namespaces), allowFailure: true });
+  const survivors = namespaces.filter((namespace) => existsSync(`/run/netns/${namespace}`));
+  if (survivors.length > 0) throw new Error(`namespaces still present after deletion: ${survivors.join(', ')}`);
+}

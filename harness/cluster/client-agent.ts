@@ -1,0 +1,70 @@
+// The harness's side of the client agent (agents/client-agent.mjs): one Node process in the
+// client's namespace, asked for HTTP requests over a JSON-line pipe.
+import { packagePath } from '../package-root.js';
+import type { ProcessRunner } from '../process/process-runner.js';
+import type { RunningProcess } from '../process/running-process.js';
+
+export interface HttpOutcome {
+  ok: boolean;
+  status?: number;
+  body?: string;
+  /** The server's own name, from its x-served-by header. */
+  servedBy?: string;
+  /** The client's TCP source port: with the client's address, it names the connection. */
+  localPort?: number;
+  error?: string;
+  ms: number;
+}
+
+const AGENT_START_TIMEOUT_MS = 60_000;
+
+export class ClientAgent {
+  private nextId = 1;
+  private readonly pending = new Map<number, (outcome: HttpOutcome) => void>();
+
+  private constructor(private readonly process: RunningProcess) {
+    process.onLine((line) => {
+      if (!line.startsWith('{')) return;
+      const message = JSON.parse(line) as HttpOutcome & { id?: number };
+      if (message.id === undefined) return;
+      const resolve = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      resolve?.(message);
+    });
+    void process.exited.then(() => {
+      for (const resolve of this.pending.values()) resolve({ ok: false, error: 'the client agent exited', ms: 0 });
+      this.pending.clear();
+    });
+  }
+
+  /** Starts the agent in a namespace and waits until it says it is ready. */
+  static async start(runner: ProcessRunner, netns: string, logFile?: string): Promise<ClientAgent> {
+    const agent = runner.spawn([process.execPath, packagePath('harness', 'agents', 'client-agent.mjs')], {
+      netns,
+      label: 'client agent',
+      interactive: true,
+      logFile,
+    });
+    try {
+      await agent.waitForLine(/"ready":true/, { timeoutMs: AGENT_START_TIMEOUT_MS, awaiting: `the client agent in ${netns} to start` });
+    } catch (error) {
+      await agent.stop();
+      throw error;
+    }
+    return new ClientAgent(agent);
+  }
+
+  /** One GET on a new TCP connection. Never throws for network errors: they are outcomes. */
+  get(url: string, timeoutMs = 5_000): Promise<HttpOutcome> {
+    if (!this.process.running) return Promise.resolve({ ok: false, error: 'the client agent is not running', ms: 0 });
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.process.stdin.write(`${JSON.stringify({ id, url, timeoutMs })}\n`);
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.process.stop();
+  }
+}

@@ -1,0 +1,92 @@
+// A built cluster: the handle that owns everything its build made (namespaces, links,
+// processes, its run folder) and undoes it in reverse order on stop().
+import type { Host, Topology } from '../topology/topology.js';
+import { clientHost, hostNamed } from '../topology/topology.js';
+import type { ProcessRunner, RunOptions, CommandResult } from '../process/process-runner.js';
+import type { ClusterPlan } from './cluster-plan.js';
+import { namespaceOf } from './cluster-plan.js';
+import type { ClientAgent, HttpOutcome } from './client-agent.js';
+import type { UndoStack } from './undo-stack.js';
+import { hostsWithRole } from '../topology/topology.js';
+
+export interface RequestOptions {
+  count: number;
+  timeoutMs?: number;
+  path?: string;
+}
+
+export class Cluster {
+  constructor(
+    readonly plan: ClusterPlan,
+    readonly runner: ProcessRunner,
+    readonly runDir: string,
+    private readonly clientAgent: ClientAgent,
+    private readonly undo: UndoStack,
+  ) {}
+
+  get topology(): Topology {
+    return this.plan.topology;
+  }
+
+  get runId(): string {
+    return this.plan.runId;
+  }
+
+  /** The namespace a host lives in. */
+  namespaceOf(hostName: string): string {
+    return namespaceOf(this.plan, hostName);
+  }
+
+  host(name: string): Host {
+    return hostNamed(this.topology, name);
+  }
+
+  get director(): Host {
+    return hostsWithRole(this.topology, 'director')[0]!;
+  }
+
+  get client(): Host {
+    return clientHost(this.topology);
+  }
+
+  /** Runs a command inside a host's namespace. */
+  exec(hostName: string, argv: readonly string[], options: Omit<RunOptions, 'netns'> = {}): Promise<CommandResult> {
+    return this.runner.run(argv, { ...options, netns: this.namespaceOf(hostName) });
+  }
+
+  /** The VIP's URL, as the walkthrough's `curl 192.168.73.120`. */
+  get vipUrl(): string {
+    const { vip, port } = this.topology.service;
+    return `http://${vip}:${port}/`;
+  }
+
+  /** GETs from the client's namespace, one new TCP connection each, one after the other. */
+  async request(options: RequestOptions & { url?: string }): Promise<HttpOutcome[]> {
+    const url = options.url ?? new URL(options.path ?? '/', this.vipUrl).href;
+    const outcomes: HttpOutcome[] = [];
+    for (let index = 0; index < options.count; index += 1) {
+      outcomes.push(await this.clientAgent.get(url, options.timeoutMs));
+    }
+    return outcomes;
+  }
+
+  /** The director's IPVS table, as `ipvsadm -Ln` prints it. */
+  async ipvsTable(flags: string[] = []): Promise<string> {
+    return (await this.exec(this.director.name, ['ipvsadm', '-Ln', ...flags])).stdout;
+  }
+
+  /** Tears everything down, last made first. Safe to call twice. */
+  async stop(): Promise<void> {
+    const failures = await this.undo.unwind();
+    if (failures.length > 0) {
+      throw new AggregateError(
+        failures.map((failure) => failure.error),
+        `teardown of run ${this.runId} failed: ${failures.map((failure) => `${failure.label}: ${String((failure.error as Error)?.message ?? failure.error)}`).join('; ')}`,
+      );
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}

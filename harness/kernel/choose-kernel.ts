@@ -1,0 +1,54 @@
+// Decides where clusters are built: the running kernel when it can (GitHub's runners, most
+// Linux hosts, and the UML guest itself), User-Mode Linux when it cannot. Says why, always.
+import { ProcessRunner } from '../process/process-runner.js';
+import { findTool, requireTools } from './find-tool.js';
+import { probeKernel, type KernelProbe } from './probe-kernel.js';
+
+export type KernelChoice =
+  | { kind: 'current'; probe: KernelProbe; reason: string }
+  | { kind: 'uml'; probe: KernelProbe; kernelPath: string; reason: string };
+
+export class EnvironmentError extends Error {
+  override name = 'EnvironmentError';
+}
+
+/** The tools every build runs, in whichever kernel. */
+export const BUILD_TOOLS = ['ip', 'ipvsadm', 'ipvsadm-restore', 'ipvsadm-save', 'sysctl'];
+
+/** Root is needed for namespaces; checked first so the message says so plainly. */
+export function requireRoot(): void {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    throw new EnvironmentError('lvs-harness needs root: it creates network namespaces and loads kernel modules (run it with sudo, or as root)');
+  }
+}
+
+/**
+ * LVS_HARNESS_KERNEL=auto (default) probes; `host` insists on the running kernel; `uml`
+ * insists on User-Mode Linux.
+ */
+export async function chooseKernel(runner = new ProcessRunner()): Promise<KernelChoice> {
+  requireRoot();
+  requireTools(BUILD_TOOLS);
+  const wanted = process.env.LVS_HARNESS_KERNEL ?? 'auto';
+  if (!['auto', 'host', 'uml'].includes(wanted)) throw new EnvironmentError(`LVS_HARNESS_KERNEL must be auto, host or uml, got ${JSON.stringify(wanted)}`);
+  const probe = await probeKernel(runner);
+  const kernelName = probe.inGuest ? `User-Mode Linux guest kernel ${probe.release}` : `host kernel ${probe.release}`;
+  const lacks = probe.missing.join('; ');
+
+  if (probe.inGuest || wanted === 'host' || (wanted === 'auto' && probe.capable)) {
+    if (!probe.capable) throw new EnvironmentError(`the ${kernelName} cannot host an LVS-TUN cluster: ${lacks}`);
+    return { kind: 'current', probe, reason: `the ${kernelName} has IPVS, ipip, veth and bridges: clusters are built in it` };
+  }
+  const kernelPath = findTool('linux.uml');
+  if (!kernelPath) {
+    throw new EnvironmentError(
+      `the ${kernelName} cannot host an LVS-TUN cluster (${lacks}) and User-Mode Linux is not installed: ` +
+        'apt-get install -y user-mode-linux kmod (or bash scripts/setup.sh)',
+    );
+  }
+  const reason =
+    wanted === 'uml'
+      ? `LVS_HARNESS_KERNEL=uml: clusters are built inside User-Mode Linux (${kernelPath})`
+      : `the ${kernelName} lacks ${lacks}: clusters are built inside User-Mode Linux (${kernelPath})`;
+  return { kind: 'uml', probe, kernelPath, reason };
+}

@@ -1,0 +1,29 @@
+// Passes on what the guest's command prints, and the init's own notes, but not the kernel's
+// boot and power-off chatter: users asked for their command's output. The chatter still
+// reaches the report of a kernel that failed, through the console tail.
+
+const START = '@@lvs-harness-guest:command-start@@';
+const END = '@@lvs-harness-guest:command-end@@';
+const INIT_NOTE = 'lvs-harness guest:';
+
+export class ConsoleFilter {
+  private state: 'boot' | 'command' | 'after' = 'boot';
+  private pending = '';
+
+  constructor(private readonly write: (text: string) => void) {}
+
+  /** Takes a chunk of console output; writes through, line by line, what belongs to the command. */
+  accept(chunk: string): void {
+    // Whole lines only: a marker may arrive split across chunks.
+    const lines = (this.pending + chunk).split('\n');
+    this.pending = lines.pop() ?? '';
+    for (const line of lines) this.acceptLine(line);
+  }
+
+  private acceptLine(line: string): void {
+    const text = line.replace(/\r$/, '');
+    if (text === START) this.state = 'command';
+    else if (text === END) this.state = 'after';
+    else if (this.state === 'command' || text.startsWith(INIT_NOTE)) this.write(`${text}\n`);
+  }
+}

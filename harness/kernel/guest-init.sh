@@ -1,0 +1,45 @@
+#!/bin/sh
+# PID 1 of the User-Mode Linux guest that lvs-harness boots (harness/kernel/run-in-uml.ts).
+# The host's root is mounted read-only; this script makes the few writable places a system
+# needs, loads the modules, runs the one command it was given and carries its exit status
+# back through the read-write exchange folder. The kernel passes `lvsh_exchange=...` from
+# its command line to us as an environment variable.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+X="$lvsh_exchange"
+say() { echo "lvs-harness guest: $*"; }
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mount -t tmpfs -o mode=755 tmpfs /run
+mkdir -p /run/netns /tmp/home
+# The exchange folder, read-write: job in, exit status and evidence out.
+mount -t hostfs -o "$X" none "$X" || { say "cannot mount the exchange folder $X"; poweroff -f; }
+# Host folders under /tmp that the command needs (the tmpfs above hides the host's /tmp).
+while IFS= read -r folder; do
+  [ -n "$folder" ] || continue
+  mkdir -p "$folder" && mount -r -t hostfs -o "$folder" none "$folder" || say "cannot mount $folder"
+done < "$X/mounts"
+
+# modprobe looks in <root>/lib/modules/<release>, which the host does not have: point it at
+# the UML package's modules through a folder of our own.
+mkdir -p /tmp/.modules/lib/modules
+ln -s "$(cat "$X/modules-dir")" "/tmp/.modules/lib/modules/$(uname -r)"
+for module in $(cat "$X/modules"); do
+  modprobe -d /tmp/.modules "$module" 2>/dev/null || echo "$module" >> /tmp/.modules/failed
+done
+[ -f /tmp/.modules/failed ] && say "modules that did not load: $(tr '\n' ' ' < /tmp/.modules/failed)"
+
+cd "$(cat "$X/cwd")" || { say "cannot enter $(cat "$X/cwd")"; echo 2 > "$X/exit-status"; poweroff -f; }
+echo started > "$X/started"
+# The host streams the console between these two marker lines; kernel chatter outside them
+# is kept only for the report of a kernel that failed.
+echo "@@lvs-harness-guest:command-start@@"
+# The command and its environment come NUL-separated (NAME=VALUE..., then a fixed `sh -c`
+# that runs "$@" and records its status, then the argv): no shell ever parses the input.
+xargs -0 -x -a "$X/command" env -i
+rc=$?
+echo "@@lvs-harness-guest:command-end@@"
+[ -s "$X/exit-status" ] || { say "could not run the command (xargs exit $rc)"; echo 126 > "$X/exit-status"; }
+sync
+poweroff -f

@@ -1,0 +1,11 @@
+// The kernel modules an LVS-TUN cluster needs. Inside User-Mode Linux the kernel cannot load
+// an IPVS scheduler on demand (its modprobe has no /lib/modules), so every scheduler is
+// loaded up front.
+import { SCHEDULERS } from '../topology/topology.js';
+
+export const REQUIRED_MODULES = ['veth', 'bridge', 'tunnel4', 'ip_tunnel', 'ipip', 'ip_vs'] as const;
+
+/** Modules worth loading: the required ones, then every IPVS scheduler and netem for impairments. */
+export function modulesToLoad(): string[] {
+  return [...REQUIRED_MODULES, ...SCHEDULERS.map((scheduler) => `ip_vs_${scheduler}`), 'sch_netem'];
+}

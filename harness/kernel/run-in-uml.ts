@@ -1,0 +1,191 @@
+// Runs one command inside a User-Mode Linux kernel (Debian's linux.uml): the host's root
+// read-only, tmpfs where the guest writes, a read-write exchange folder for the job, its exit
+// status and any evidence, the modules from the UML package, and the console streamed out.
+// A kernel that panics, hangs or dies is reported as such, with the console's last lines.
+import { execa } from 'execa';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { packagePath } from '../package-root.js';
+import { modulesToLoad } from './kernel-modules.js';
+import { describeGuestEnd, type GuestEnd } from './guest-end.js';
+import { findTool, MissingToolError } from './find-tool.js';
+import { ConsoleFilter } from './console-filter.js';
+
+export interface UmlRunOptions {
+  argv: readonly string[];
+  cwd?: string;
+  /** Extra environment for the command; the host's own environment is passed too. */
+  env?: Record<string, string>;
+  /** The UML kernel binary; another one reproduces a bug on the kernel it was reported on. */
+  kernel?: string;
+  /** Its modules folder (the one named after its release). */
+  modulesDir?: string;
+  memoryMb?: number;
+  /** The whole run, boot to power-off; past it the kernel is reported as hung and killed. */
+  timeoutMs?: number;
+  /** Receives the console as it comes; defaults to this process's stdout. */
+  onConsole?: (text: string) => void;
+  /** Host folders to make visible inside even though they are under /tmp. */
+  extraMounts?: string[];
+}
+
+export interface UmlRunResult {
+  exitCode: number;
+  /** Where the guest's LVS_HARNESS_OUTPUT files were kept, when it wrote any. */
+  outputDir?: string;
+  durationMs: number;
+}
+
+export class GuestError extends Error {
+  override name = 'GuestError';
+  constructor(readonly end: GuestEnd, readonly consoleTail: string) {
+    super(describeGuestEnd(end, consoleTail));
+  }
+}
+
+export const DEFAULT_UML_KERNEL = '/usr/bin/linux.uml';
+const CONSOLE_TAIL_LINES = 40;
+
+/** Boots the kernel, runs the command in it, powers off; resolves with the command's exit code. */
+export async function runInUml(options: UmlRunOptions): Promise<UmlRunResult> {
+  const kernel = options.kernel ?? findTool('linux.uml') ?? DEFAULT_UML_KERNEL;
+  if (!existsSync(kernel)) throw new MissingToolError(`no User-Mode Linux kernel at ${kernel}: install Debian's user-mode-linux package (apt-get install -y user-mode-linux kmod)`);
+  const modulesDir = options.modulesDir ?? (await defaultModulesDir(kernel));
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const started = Date.now();
+
+  // Under /var/tmp, not /tmp: the guest's /tmp is its own tmpfs.
+  await mkdir('/var/tmp/lvs-harness', { recursive: true });
+  const exchange = await mkdtemp('/var/tmp/lvs-harness/vm-');
+  const outputDir = join(exchange, 'output');
+  let keepExchange = false;
+  try {
+    await mkdir(outputDir);
+    await copyFile(packagePath('harness', 'kernel', 'guest-init.sh'), join(exchange, 'init.sh'));
+    await writeFile(join(exchange, 'cwd'), cwd);
+    await writeFile(join(exchange, 'modules-dir'), modulesDir);
+    await writeFile(join(exchange, 'modules'), modulesToLoad().join('\n'));
+    await writeFile(join(exchange, 'mounts'), foldersHiddenByGuestTmp([cwd, packagePath(), ...(options.extraMounts ?? [])]).join('\n'));
+    await writeFile(join(exchange, 'command'), encodeCommand(options.argv, guestEnvironment(options.env, outputDir), join(exchange, 'exit-status')));
+
+    const end = await bootAndWait(kernel, exchange, options);
+    const statusText = await readFile(join(exchange, 'exit-status'), 'utf8').catch(() => undefined);
+    if (end.kind !== 'powered-off' || statusText === undefined) {
+      const startedCommand = existsSync(join(exchange, 'started'));
+      throw new GuestError(end.kind === 'powered-off' ? { kind: 'no-status', startedCommand } : end, end.consoleTail);
+    }
+    keepExchange = (await readdir(outputDir)).length > 0;
+    return { exitCode: Number(statusText.trim()), outputDir: keepExchange ? outputDir : undefined, durationMs: Date.now() - started };
+  } finally {
+    if (!keepExchange) await rm(exchange, { recursive: true, force: true });
+  }
+}
+
+/** The modules folder matching the kernel's release, from the UML package. */
+async function defaultModulesDir(kernel: string): Promise<string> {
+  const { stdout } = await execa(kernel, ['--version'], { reject: false, timeout: 10_000 });
+  const release = stdout.trim().split('\n')[0] ?? '';
+  const folder = `/usr/lib/uml/modules/${release}`;
+  if (!release || !existsSync(folder)) {
+    throw new MissingToolError(`no modules for the UML kernel ${kernel} (release ${JSON.stringify(release)}) under /usr/lib/uml/modules; pass --modules DIR`);
+  }
+  return folder;
+}
+
+/** The host's environment for the guest, with writable places in the guest's tmpfs. */
+function guestEnvironment(extra: Record<string, string> | undefined, outputDir: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) env[name] = value;
+  return {
+    ...env,
+    HOME: '/tmp/home',
+    TMPDIR: '/tmp',
+    npm_config_cache: '/tmp/npm-cache',
+    LVS_HARNESS_VITE_CACHE: '/tmp/vite-cache',
+    LVS_HARNESS_GUEST: '1',
+    LVS_HARNESS_OUTPUT: outputDir,
+    ...extra,
+  };
+}
+
+/**
+ * The NUL-separated job for the guest's init: NAME=VALUE pairs for env -i, then a fixed
+ * `sh -c` that runs the argv as "$@" and records its status. The argv is never shell text.
+ */
+export function encodeCommand(argv: readonly string[], env: Record<string, string>, statusFile: string): string {
+  const recorder = ['/bin/sh', '-c', 'status_file=$1; shift; "$@"; echo $? > "$status_file"', 'lvs-harness-guest', statusFile];
+  const parts = [...Object.entries(env).map(([name, value]) => `${name}=${value}`), ...recorder, ...argv];
+  for (const part of parts) if (part.includes('\0')) throw new TypeError(`an argument or variable contains a NUL byte: ${JSON.stringify(part)}`);
+  return `${parts.join('\0')}\0`;
+}
+
+/** Folders the guest's /tmp tmpfs would hide, which must be mounted again explicitly. */
+export function foldersHiddenByGuestTmp(folders: readonly string[]): string[] {
+  return [...new Set(folders.filter((folder) => folder === '/tmp' || folder.startsWith('/tmp/')))];
+}
+
+async function bootAndWait(kernel: string, exchange: string, options: UmlRunOptions): Promise<GuestEnd & { consoleTail: string }> {
+  const interactive = process.stdin.isTTY === true && options.onConsole === undefined;
+  const args = [
+    `mem=${options.memoryMb ?? 2048}M`,
+    'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'ro',
+    `init=${join(exchange, 'init.sh')}`,
+    'quiet',
+    'con=null',
+    interactive ? 'con0=fd:0,fd:1' : 'con0=null,fd:1',
+    `lvsh_exchange=${exchange}`,
+  ];
+  // Its own process group: UML runs as several host processes, and all must die with it.
+  const child = execa(kernel, args, {
+    detached: true,
+    stdin: interactive ? 'inherit' : 'ignore',
+    buffer: false,
+    reject: false,
+    env: { ...process.env, TMPDIR: '/dev/shm' },
+  });
+  const tail: string[] = [];
+  const write = options.onConsole ?? ((text: string) => process.stdout.write(text));
+  // An interactive session (a shell) needs its prompt as it comes, unfiltered.
+  const filter = interactive ? { accept: write } : new ConsoleFilter(write);
+  const record = (chunk: string) => {
+    filter.accept(chunk);
+    tail.push(...chunk.split(/\r?\n/));
+    if (tail.length > CONSOLE_TAIL_LINES * 2) tail.splice(0, tail.length - CONSOLE_TAIL_LINES);
+  };
+  child.stdout?.setEncoding('utf8').on('data', record);
+  child.stderr?.setEncoding('utf8').on('data', record);
+
+  const killGroup = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  };
+  let hung = false;
+  let interruptedBy: string | undefined;
+  const timeoutMs = options.timeoutMs ?? 60 * 60_000;
+  const timer = setTimeout(() => {
+    hung = true;
+    killGroup();
+  }, timeoutMs);
+  const onSignal = (signal: NodeJS.Signals) => {
+    interruptedBy = signal;
+    killGroup();
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGHUP', onSignal);
+  try {
+    const result = await child;
+    const consoleTail = tail.slice(-CONSOLE_TAIL_LINES).join('\n');
+    if (interruptedBy) return { kind: 'interrupted', signal: interruptedBy, consoleTail };
+    if (hung) return { kind: 'hung', timeoutMs, consoleTail };
+    if (/Kernel panic/.test(consoleTail)) return { kind: 'panicked', consoleTail };
+    if (result.signal) return { kind: 'killed', signal: result.signal, consoleTail };
+    return { kind: 'powered-off', consoleTail };
+  } finally {
+    clearTimeout(timer);
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal).off('SIGHUP', onSignal);
+    killGroup();
+  }
+}

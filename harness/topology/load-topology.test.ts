@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { loadTopologyFile, parseTopologyText } from './load-topology.js';
+import { TopologyError } from './topology-error.js';
+
+const seedPath = fileURLToPath(new URL('../../fixtures/topologies/seed-tun.yaml', import.meta.url));
+
+const seedText = `
+segment: { subnet: 192.168.73.0/24 }
+hosts:
+  client: { role: client, address: 192.168.73.50 }
+  lvs: { role: director, address: 192.168.73.100 }
+  web1: { role: real-server, address: 192.168.73.110 }
+  web2: { role: real-server, address: 192.168.73.111 }
+service:
+  vip: 192.168.73.120
+  realServers: [{ host: web1 }, { host: web2 }]
+`;
+
+function problemsOf(text: string): string {
+  try {
+    parseTopologyText(text, 'bad.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(TopologyError);
+    return (error as TopologyError).message;
+  }
+  throw new Error('expected the topology to be rejected');
+}
+
+describe('loading a topology', () => {
+  it('loads the seed fixture with the seed walkthrough addresses and defaults filled in', async () => {
+    const topology = await loadTopologyFile(seedPath);
+    expect(topology.name).toBe('seed-tun');
+    expect(topology.hosts.map((host) => [host.name, host.role, host.address])).toEqual([
+      ['client', 'client', '192.168.73.50'],
+      ['lvs', 'director', '192.168.73.100'],
+      ['web1', 'real-server', '192.168.73.110'],
+      ['web2', 'real-server', '192.168.73.111'],
+    ]);
+    expect(topology.service).toMatchObject({ vip: '192.168.73.120', port: 80, scheduler: 'rr', protocol: 'tcp' });
+    expect(topology.service.realServers).toEqual([
+      { host: 'web1', address: '192.168.73.110', port: 80, weight: 1, forwarding: 'tunnel' },
+      { host: 'web2', address: '192.168.73.111', port: 80, weight: 1, forwarding: 'tunnel' },
+    ]);
+    expect(topology.hosts.find((host) => host.name === 'web1')?.http).toEqual({ port: 80, body: 'this is web1\n' });
+    expect(topology.hosts.find((host) => host.name === 'web1')?.mac).toBe('02:4c:c0:a8:49:6e');
+  });
+
+  it('takes JSON as well as YAML', () => {
+    const json = JSON.stringify({
+      segment: { subnet: '10.9.0.0/24' },
+      hosts: { c: { role: 'client', address: '10.9.0.2' }, d: { role: 'director', address: '10.9.0.3' }, r: { role: 'real-server', address: '10.9.0.4' } },
+      service: { vip: '10.9.0.9', realServers: [{ host: 'r' }] },
+    });
+    expect(parseTopologyText(json, 'x.json').service.realServers[0]?.address).toBe('10.9.0.4');
+  });
+
+  it('names the file when it cannot be read', async () => {
+    await expect(loadTopologyFile('/nonexistent/topology.yaml')).rejects.toThrow('invalid topology /nonexistent/topology.yaml:\n  (file): cannot read: no such file');
+  });
+
+  it('reports malformed YAML with its line', () => {
+    expect(problemsOf('hosts: [unclosed\n')).toMatch(/bad\.yaml[\s\S]*not valid YAML or JSON.*line \d+/);
+  });
+
+  it('rejects unknown keys, naming the path', () => {
+    expect(problemsOf(seedText.replace('scheduler', 'x').replace('vip: 192.168.73.120', 'vip: 192.168.73.120\n  shceduler: rr'))).toContain(
+      'service: unknown key "shceduler"',
+    );
+  });
+
+  it('rejects wrong types and out-of-range ports, naming the field', () => {
+    const message = problemsOf(seedText.replace('vip: 192.168.73.120', 'vip: 192.168.73.120\n  port: 70000').replace('{ host: web2 }', '{ host: web2, weight: "heavy" }'));
+    expect(message).toContain('service.port: must be from 1 to 65535');
+    expect(message).toMatch(/service\.realServers\[1\]\.weight: .*number/);
+  });
+
+  it('rejects duplicate addresses and a VIP that is a host address', () => {
+    const message = problemsOf(seedText.replace('192.168.73.111', '192.168.73.110').replace('vip: 192.168.73.120', 'vip: 192.168.73.100'));
+    expect(message).toContain('hosts.web2.address: 192.168.73.110 is already the address of host web1');
+    expect(message).toContain('service.vip: 192.168.73.100 is also the address of host lvs');
+  });
+
+  it('rejects addresses outside the segment and host names too long for an interface', () => {
+    expect(problemsOf(seedText.replace('192.168.73.50', '10.0.0.5'))).toContain('hosts.client.address: 10.0.0.5 is outside the segment 192.168.73.0/24');
+    expect(problemsOf(seedText.replace(/web2/g, 'a-very-long-host-name'))).toContain('hosts.a-very-long-host-name: must be at most 12 characters');
+  });
+
+  it('rejects a real server that names no host, and a tunnel that would change the port', () => {
+    const message = problemsOf(seedText.replace('{ host: web1 }', '{ host: web9 }').replace('{ host: web2 }', '{ host: web2, port: 8080 }'));
+    expect(message).toContain('service.realServers[0].host: names no host: web9 is not under hosts');
+    expect(message).toContain('service.realServers[1].port: tunnel cannot change the port');
+  });
+
+  it('rejects names with shell metacharacters', () => {
+    expect(problemsOf(seedText.replace(/web1/g, '"web1;rm"'))).toContain('hosts.web1;rm: must be lower-case letters');
+  });
+});

@@ -1,0 +1,72 @@
+// Reads a topology file (YAML or JSON), validates it strictly and resolves it. Nothing is
+// built from a file that fails here, and the error names the file and every bad field.
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { parseDocument } from 'yaml';
+import { topologyFileSchema } from './topology-schema.js';
+import { resolveTopology } from './resolve-topology.js';
+import { TopologyError, formatFieldPath, type TopologyProblem } from './topology-error.js';
+import type { Topology } from './topology.js';
+
+/** Loads and validates a topology file from disk. */
+export async function loadTopologyFile(path: string): Promise<Topology> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (error as Error).message;
+    throw new TopologyError(path, [{ path: '', message: `cannot read: ${reason}` }]);
+  }
+  return parseTopologyText(text, path);
+}
+
+/** Validates topology text; JSON is YAML, so one parser serves both and reports line numbers. */
+export function parseTopologyText(text: string, source: string): Topology {
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  if (document.errors.length > 0) {
+    throw new TopologyError(
+      source,
+      document.errors.map((error) => ({ path: '', message: `not valid YAML or JSON: ${error.message.split('\n')[0]}${linePosition(error.linePos)}` })),
+    );
+  }
+  const data: unknown = document.toJS({ maxAliasCount: 100 });
+  return validateTopologyData(data, source);
+}
+
+/** Validates data already in memory (a topology written in code or JSON). */
+export function validateTopologyData(data: unknown, source = '(in memory)'): Topology {
+  const parsed = topologyFileSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) {
+    const problems: TopologyProblem[] = parsed.error.issues.map((issue) => ({
+      path: formatFieldPath(issue.path),
+      message: describeIssue(issue as SchemaIssue),
+    }));
+    throw new TopologyError(source, problems);
+  }
+  const fallbackName = basename(source, extname(source)) || 'topology';
+  const result = resolveTopology(parsed.data, fallbackName, source);
+  if (result.problems.length > 0 || !result.topology) throw new TopologyError(source, result.problems);
+  return result.topology;
+}
+
+interface SchemaIssue {
+  code: string;
+  message: string;
+  keys?: string[];
+  input?: unknown;
+  issues?: SchemaIssue[];
+}
+
+function describeIssue(issue: SchemaIssue): string {
+  // A bad host name is a bad record key; its own issues say why.
+  if (issue.code === 'invalid_key' && issue.issues?.length) return issue.issues.map(describeIssue).join('; ');
+  if (issue.code === 'unrecognized_keys' && issue.keys) return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`;
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  return issue.message;
+}
+
+function linePosition(linePos: ReadonlyArray<{ line: number; col: number }> | undefined): string {
+  const start = linePos?.[0];
+  return start ? ` (line ${start.line}, column ${start.col})` : '';
+}

@@ -1,0 +1,106 @@
+// Turns a schema-valid topology file into the resolved Topology: fills defaults and checks
+// what a schema cannot see (addresses that collide, a VIP outside the segment, roles).
+import type { TopologyFile } from './topology-schema.js';
+import type { Host, RealServer, Topology } from './topology.js';
+import { TOPOLOGY_DEFAULTS } from './topology-defaults.js';
+import type { TopologyProblem } from './topology-error.js';
+import { cidrContains, isReservedInCidr, macForAddress, parseIpv4, parseIpv4Cidr } from './ipv4.js';
+
+export type ResolveResult = { topology: Topology; problems: [] } | { topology?: undefined; problems: TopologyProblem[] };
+
+/** Resolves and checks a parsed file; returns every problem found rather than the first. */
+export function resolveTopology(file: TopologyFile, fallbackName: string, source?: string): ResolveResult {
+  const problems: TopologyProblem[] = [];
+  const problem = (path: string, message: string) => problems.push({ path, message });
+
+  const subnet = parseIpv4Cidr(file.segment.subnet);
+  if (!subnet) problem('segment.subnet', `must be a network in CIDR form like 192.168.73.0/24, got ${JSON.stringify(file.segment.subnet)}`);
+
+  const checkAddress = (path: string, text: string): number | undefined => {
+    const value = parseIpv4(text);
+    if (value === undefined) {
+      problem(path, `is not a valid IPv4 address: ${JSON.stringify(text)}`);
+      return undefined;
+    }
+    if (subnet && !cidrContains(subnet, value)) problem(path, `${text} is outside the segment ${file.segment.subnet}`);
+    else if (subnet && isReservedInCidr(subnet, value)) problem(path, `${text} is the network or broadcast address of ${file.segment.subnet}`);
+    return value;
+  };
+
+  const hostEntries = Object.entries(file.hosts);
+  const ownerOfAddress = new Map<number, string>();
+  for (const [name, host] of hostEntries) {
+    const path = `hosts.${name}.address`;
+    const value = checkAddress(path, host.address);
+    if (value === undefined) continue;
+    const owner = ownerOfAddress.get(value);
+    if (owner) problem(path, `${host.address} is already the address of host ${owner}`);
+    else ownerOfAddress.set(value, name);
+    if (host.http && host.role !== 'real-server') problem(`hosts.${name}.http`, `only real servers run an HTTP server, and ${name} is a ${host.role}`);
+  }
+
+  const vipValue = checkAddress('service.vip', file.service.vip);
+  if (vipValue !== undefined && ownerOfAddress.has(vipValue)) {
+    problem('service.vip', `${file.service.vip} is also the address of host ${ownerOfAddress.get(vipValue)}; the VIP must be an address of its own`);
+  }
+
+  const countOf = (role: string) => hostEntries.filter(([, host]) => host.role === role).length;
+  if (countOf('client') !== 1) problem('hosts', `needs exactly one host with role client, found ${countOf('client')}`);
+  if (countOf('director') !== 1) problem('hosts', `needs exactly one host with role director, found ${countOf('director')}`);
+  if (countOf('real-server') < 1) problem('hosts', 'needs at least one host with role real-server');
+
+  const servicePort = file.service.port ?? TOPOLOGY_DEFAULTS.servicePort;
+  const listed = new Set<string>();
+  const realServers: RealServer[] = [];
+  file.service.realServers.forEach((entry, index) => {
+    const path = `service.realServers[${index}]`;
+    const host = file.hosts[entry.host];
+    if (!host) return problem(`${path}.host`, `names no host: ${entry.host} is not under hosts`);
+    if (host.role !== 'real-server') return problem(`${path}.host`, `${entry.host} is a ${host.role}, not a real-server`);
+    if (listed.has(entry.host)) return problem(`${path}.host`, `${entry.host} is listed twice`);
+    listed.add(entry.host);
+    const forwarding = entry.forwarding ?? TOPOLOGY_DEFAULTS.forwarding;
+    const port = entry.port ?? servicePort;
+    if (forwarding !== 'nat' && port !== servicePort) {
+      problem(`${path}.port`, `${forwarding} cannot change the port: it must equal service.port (${servicePort}), got ${port}`);
+    }
+    realServers.push({ host: entry.host, address: host.address, port, weight: entry.weight ?? TOPOLOGY_DEFAULTS.realServerWeight, forwarding });
+  });
+
+  if (problems.length > 0 || !subnet) return { problems };
+
+  const hosts: Host[] = hostEntries.map(([name, host]) => {
+    const listedPort = realServers.find((server) => server.host === name)?.port ?? servicePort;
+    return {
+      name,
+      role: host.role,
+      address: host.address,
+      mac: macForAddress(host.address),
+      sysctls: host.sysctls ?? {},
+      commands: host.commands ?? [],
+      http:
+        host.role === 'real-server'
+          ? { port: host.http?.port ?? listedPort, body: host.http?.body ?? TOPOLOGY_DEFAULTS.httpBody(name) }
+          : undefined,
+    };
+  });
+
+  return {
+    problems: [],
+    topology: {
+      name: file.name ?? fallbackName,
+      source,
+      segment: { subnet: file.segment.subnet, prefixLength: subnet.prefixLength, mtu: file.segment.mtu ?? TOPOLOGY_DEFAULTS.segmentMtu },
+      hosts,
+      service: {
+        vip: file.service.vip,
+        port: servicePort,
+        protocol: TOPOLOGY_DEFAULTS.serviceProtocol,
+        scheduler: file.service.scheduler ?? TOPOLOGY_DEFAULTS.scheduler,
+        persistence: file.service.persistence,
+        rulesFrom: file.service.rulesFrom ?? TOPOLOGY_DEFAULTS.rulesFrom,
+        realServers,
+      },
+    },
+  };
+}

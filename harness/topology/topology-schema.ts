@@ -1,0 +1,56 @@
+// The shape of a topology file. Strict: an unknown key is an error, because a misspelt
+// option silently ignored is how a reproduction stops reproducing the bug.
+import { z } from 'zod';
+import { SCHEDULERS } from './topology.js';
+
+const hostName = z
+  .string()
+  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single dashes, starting with a letter')
+  // The bridge side of the host's veth is named `v-<host>`, and interface names stop at 15 characters.
+  .max(12, 'must be at most 12 characters (it becomes part of an interface name, limited to 15)');
+
+const ipv4Text = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'must be an IPv4 address like 192.168.73.110');
+const port = z.number().int('must be a whole number').min(1, 'must be from 1 to 65535').max(65535, 'must be from 1 to 65535');
+const sysctlKey = z.string().regex(/^net\.[a-z0-9_.\-]+$/i, 'must be a sysctl under net. (the namespace owns only those)');
+const sysctlValue = z.union([z.string(), z.number()]).transform(String);
+const argv = z.array(z.string()).min(1, 'must name a command');
+
+const hostSchema = z.strictObject({
+  role: z.enum(['client', 'director', 'real-server']),
+  address: ipv4Text,
+  sysctls: z.record(sysctlKey, sysctlValue).optional(),
+  commands: z.array(argv).optional(),
+  http: z
+    .strictObject({
+      port: port.optional(),
+      body: z.string().max(1_048_576, 'must be at most 1 MiB').optional(),
+    })
+    .optional(),
+});
+
+const realServerSchema = z.strictObject({
+  host: hostName,
+  port: port.optional(),
+  weight: z.number().int('must be a whole number').min(0).max(65535).optional(),
+  forwarding: z.enum(['tunnel', 'direct-routing', 'nat']).optional(),
+});
+
+export const topologyFileSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores').optional(),
+  segment: z.strictObject({
+    subnet: z.string(),
+    mtu: z.number().int('must be a whole number').min(576).max(9000).optional(),
+  }),
+  hosts: z.record(hostName, hostSchema),
+  service: z.strictObject({
+    vip: ipv4Text,
+    port: port.optional(),
+    protocol: z.literal('tcp').optional(),
+    scheduler: z.enum(SCHEDULERS).optional(),
+    persistence: z.number().int('must be a whole number').min(1).max(2_678_400).optional(),
+    rulesFrom: z.enum(['ipvsadm', 'ipvsadm-restore']).optional(),
+    realServers: z.array(realServerSchema).min(1, 'must list at least one real server'),
+  }),
+});
+
+export type TopologyFile = z.infer<typeof topologyFileSchema>;

@@ -1,0 +1,85 @@
+// The resolved topology: plain data, every default filled in, already validated.
+// Building a cluster reads only this; files and defaults are the loader's business.
+
+export type HostRole = 'client' | 'director' | 'real-server';
+export type ForwardingMethod = 'tunnel' | 'direct-routing' | 'nat';
+export type RulesTool = 'ipvsadm' | 'ipvsadm-restore';
+
+export const SCHEDULERS = [
+  'rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh',
+] as const;
+export type Scheduler = (typeof SCHEDULERS)[number];
+
+export interface HttpServerSpec {
+  port: number;
+  /** What the server answers to every request; the seed's servers say "this is web1". */
+  body: string;
+}
+
+export interface Host {
+  name: string;
+  role: HostRole;
+  address: string;
+  /** Set on the host's uplink, derived from the address so verdicts can name hosts by MAC. */
+  mac: string;
+  /** Applied after the harness's own settings, so a bug report's odd setting wins. */
+  sysctls: Record<string, string>;
+  /** Argument vectors run in the host's namespace after its configuration; never a shell. */
+  commands: string[][];
+  /** Present on real servers only. */
+  http?: HttpServerSpec;
+}
+
+export interface RealServer {
+  host: string;
+  address: string;
+  port: number;
+  weight: number;
+  forwarding: ForwardingMethod;
+}
+
+export interface VirtualService {
+  vip: string;
+  port: number;
+  protocol: 'tcp';
+  scheduler: Scheduler;
+  /** Seconds of persistence (`ipvsadm -p`), or undefined for none. */
+  persistence?: number;
+  /** How the director's rules get into the kernel. */
+  rulesFrom: RulesTool;
+  realServers: RealServer[];
+}
+
+export interface Segment {
+  subnet: string;
+  prefixLength: number;
+  mtu: number;
+}
+
+export interface Topology {
+  name: string;
+  /** The file it came from, for messages; undefined when built in code. */
+  source?: string;
+  segment: Segment;
+  hosts: Host[];
+  service: VirtualService;
+}
+
+/** The hosts of one role, in file order. */
+export function hostsWithRole(topology: Topology, role: HostRole): Host[] {
+  return topology.hosts.filter((host) => host.role === role);
+}
+
+/** Looks a host up by name; a missing one is a programming error, since validation checked. */
+export function hostNamed(topology: Topology, name: string): Host {
+  const host = topology.hosts.find((candidate) => candidate.name === name);
+  if (!host) throw new Error(`topology ${topology.name} has no host named ${name}`);
+  return host;
+}
+
+/** The one client; validation guarantees there is exactly one. */
+export function clientHost(topology: Topology): Host {
+  const [client] = hostsWithRole(topology, 'client');
+  if (!client) throw new Error(`topology ${topology.name} has no client`);
+  return client;
+}
