@@ -6,15 +6,14 @@
 import { createInterface } from 'node:readline';
 import { Client, buildConnector } from 'undici';
 
-const baseConnector = buildConnector({});
-
 async function fetchOnce({ url, timeoutMs = 5_000 }) {
   const started = performance.now();
   const origin = new URL(url).origin;
   let localPort;
+  // A connector of our own to learn the client's port; the connect timeout belongs to it.
+  const baseConnector = buildConnector({ timeout: timeoutMs });
   const client = new Client(origin, {
     pipelining: 0,
-    connectTimeout: timeoutMs,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
     connect: (options, callback) =>

@@ -33,6 +33,11 @@ export interface BuildOptions {
   readyTimeoutMs?: number;
 }
 
+export interface StageTiming {
+  stage: BuildStage;
+  ms: number;
+}
+
 export class InjectedFailure extends Error {
   override name = 'InjectedFailure';
 }
@@ -43,9 +48,11 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
   const plan = planCluster(topology, options.runId ?? newRunId());
   const undo = new UndoStack();
   const progress = options.onProgress ?? (() => {});
+  const stageTimings: StageTiming[] = [];
   const stage = async <T>(name: BuildStage, description: string, work: () => Promise<T>): Promise<T> => {
     const started = Date.now();
     const result = await work();
+    stageTimings.push({ stage: name, ms: Date.now() - started });
     progress(`${description} (${Date.now() - started} ms)`);
     if (options.injectFailureAfter === name) throw new InjectedFailure(`failure injected after build stage "${name}"`);
     return result;
@@ -98,7 +105,7 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
     await stage('ready', 'every real server answers on its own address', () =>
       Promise.all(hostsWithRole(topology, 'real-server').map((host) => waitUntilAnswering(agent, host, options.readyTimeoutMs ?? 30_000))),
     );
-    return new Cluster(plan, runner, runDir, agent, undo);
+    return new Cluster(plan, runner, runDir, agent, undo, stageTimings);
   } catch (error) {
     const failures = await undo.unwind();
     for (const failure of failures) {

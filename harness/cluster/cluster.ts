@@ -22,6 +22,8 @@ export class Cluster {
     readonly runDir: string,
     private readonly clientAgent: ClientAgent,
     private readonly undo: UndoStack,
+    /** How long each build stage took, for benchmarks. */
+    readonly stageTimings: ReadonlyArray<{ stage: string; ms: number }> = [],
   ) {}
 
   get topology(): Topology {

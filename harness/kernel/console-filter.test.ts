@@ -8,7 +8,7 @@ describe('the console filter', () => {
     filter.accept('mmapper_init - find_iomem failed\nlvs-harness guest: modules that did not load: x\n@@lvs-harness-guest:comm');
     filter.accept('and-start@@\nhello ');
     filter.accept('world\n');
-    filter.accept('@@lvs-harness-guest:command-end@@\nPowering off.\nreboot: System halted\n');
-    expect(out).toBe('lvs-harness guest: modules that did not load: x\nhello world\n');
+    filter.accept('\u001b[?25h@@lvs-harness-guest:command-end@@\nPowering off.\nreboot: System halted\n');
+    expect(out).toBe('lvs-harness guest: modules that did not load: x\nhello world\n\u001b[?25h\n');
   });
 });

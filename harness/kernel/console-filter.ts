@@ -22,8 +22,20 @@ export class ConsoleFilter {
 
   private acceptLine(line: string): void {
     const text = line.replace(/\r$/, '');
-    if (text === START) this.state = 'command';
-    else if (text === END) this.state = 'after';
-    else if (this.state === 'command' || text.startsWith(INIT_NOTE)) this.write(`${text}\n`);
+    // A program may leave terminal codes without a newline just before a marker.
+    const [before, after] = splitAtMarker(text);
+    if (after === START) this.state = 'command';
+    else if (after === END) {
+      if (this.state === 'command' && before) this.write(`${before}\n`);
+      this.state = 'after';
+    } else if (this.state === 'command' || text.startsWith(INIT_NOTE)) this.write(`${text}\n`);
   }
+}
+
+function splitAtMarker(text: string): [string, string | undefined] {
+  for (const marker of [START, END]) {
+    const index = text.indexOf(marker);
+    if (index !== -1) return [text.slice(0, index), marker];
+  }
+  return [text, undefined];
 }

@@ -37,8 +37,15 @@ echo started > "$X/started"
 echo "@@lvs-harness-guest:command-start@@"
 # The command and its environment come NUL-separated (NAME=VALUE..., then a fixed `sh -c`
 # that runs "$@" and records its status, then the argv): no shell ever parses the input.
-xargs -0 -x -a "$X/command" env -i
-rc=$?
+# Unless a person is at the console, the command writes to a pipe, not to the console's
+# terminal: test runners then print plain lines instead of redrawing the screen.
+if [ -f "$X/interactive" ]; then
+  xargs -0 -x -a "$X/command" env -i
+  rc=$?
+else
+  xargs -0 -x -a "$X/command" env -i 2>&1 | cat
+  rc=$?
+fi
 echo "@@lvs-harness-guest:command-end@@"
 [ -s "$X/exit-status" ] || { say "could not run the command (xargs exit $rc)"; echo 126 > "$X/exit-status"; }
 sync

@@ -69,7 +69,9 @@ export async function runInUml(options: UmlRunOptions): Promise<UmlRunResult> {
     await writeFile(join(exchange, 'mounts'), foldersHiddenByGuestTmp([cwd, packagePath(), ...(options.extraMounts ?? [])]).join('\n'));
     await writeFile(join(exchange, 'command'), encodeCommand(options.argv, guestEnvironment(options.env, outputDir), join(exchange, 'exit-status')));
 
-    const end = await bootAndWait(kernel, exchange, options);
+    const interactive = process.stdin.isTTY === true && options.onConsole === undefined;
+    if (interactive) await writeFile(join(exchange, 'interactive'), 'yes');
+    const end = await bootAndWait(kernel, exchange, interactive, options);
     const statusText = await readFile(join(exchange, 'exit-status'), 'utf8').catch(() => undefined);
     if (end.kind !== 'powered-off' || statusText === undefined) {
       const startedCommand = existsSync(join(exchange, 'started'));
@@ -125,8 +127,7 @@ export function foldersHiddenByGuestTmp(folders: readonly string[]): string[] {
   return [...new Set(folders.filter((folder) => folder === '/tmp' || folder.startsWith('/tmp/')))];
 }
 
-async function bootAndWait(kernel: string, exchange: string, options: UmlRunOptions): Promise<GuestEnd & { consoleTail: string }> {
-  const interactive = process.stdin.isTTY === true && options.onConsole === undefined;
+async function bootAndWait(kernel: string, exchange: string, interactive: boolean, options: UmlRunOptions): Promise<GuestEnd & { consoleTail: string }> {
   const args = [
     `mem=${options.memoryMb ?? 2048}M`,
     'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'ro',

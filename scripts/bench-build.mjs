@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Benchmark: how long the seed's cluster takes to build and to tear down, per stage, and how
+// many processes a build starts, in the kernel this runs in. Run it in the chosen kernel:
+//   npm run bench            (or: node dist/harness/cli/main.js run -- node scripts/bench-build.mjs [ROUNDS])
+// Prints a table, then one JSON line. Figures are measured, never asserted.
+import { release } from 'node:os';
+import { argv } from 'zx';
+import { buildCluster } from '../dist/harness/cluster/build-cluster.js';
+import { loadTopologyFile } from '../dist/harness/topology/load-topology.js';
+import { packagePath } from '../dist/harness/package-root.js';
+
+const rounds = Number(argv._[0] ?? 3);
+const topology = await loadTopologyFile(packagePath('fixtures', 'topologies', 'seed-tun.yaml'));
+const kernel = `${process.env.LVS_HARNESS_GUEST === '1' ? 'user-mode-linux' : 'host'} ${release()}`;
+const results = [];
+for (let round = 1; round <= rounds; round += 1) {
+  const buildStarted = performance.now();
+  const cluster = await buildCluster(topology);
+  const buildMs = performance.now() - buildStarted;
+  const processStarts = cluster.runner.journal.processStarts;
+  const outcomes = await cluster.request({ count: 4 });
+  const stopStarted = performance.now();
+  await cluster.stop();
+  const teardownMs = performance.now() - stopStarted;
+  results.push({
+    round,
+    buildMs: Math.round(buildMs),
+    teardownMs: Math.round(teardownMs),
+    processStarts,
+    teardownProcessStarts: cluster.runner.journal.processStarts - processStarts,
+    answered: outcomes.filter((outcome) => outcome.ok).length,
+    stages: Object.fromEntries(cluster.stageTimings.map(({ stage, ms }) => [stage, ms])),
+  });
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const stageNames = Object.keys(results[0].stages);
+console.log(`\nseed cluster build benchmark, ${rounds} rounds, kernel: ${kernel}\n`);
+console.log(['round', 'build ms', 'teardown ms', 'process starts (build)', 'process starts (teardown)', ...stageNames].join(' | '));
+for (const r of results) {
+  console.log([r.round, r.buildMs, r.teardownMs, r.processStarts, r.teardownProcessStarts, ...stageNames.map((name) => r.stages[name])].join(' | '));
+}
+const summary = {
+  benchmark: 'seed-cluster-build',
+  kernel,
+  rounds,
+  medianBuildMs: median(results.map((r) => r.buildMs)),
+  medianTeardownMs: median(results.map((r) => r.teardownMs)),
+  processStartsPerBuild: results[0].processStarts,
+  processStartsPerTeardown: results[0].teardownProcessStarts,
+  results,
+};
+console.log(`median | ${summary.medianBuildMs} | ${summary.medianTeardownMs} | ${summary.processStartsPerBuild} | ${summary.processStartsPerTeardown}`);
+console.log(JSON.stringify(summary));

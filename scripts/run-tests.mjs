@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// npm test, after setup: the unit project on the host (no root, no kernel features), then the
+// kernel suites in the chosen kernel (this one if it has IPVS and ipip, else User-Mode Linux).
+// Ends with one plain line, "tests: N passed, N failed", and a non-zero exit on any failure.
+import { $ } from 'zx';
+
+$.verbose = false;
+const vitest = ['node', 'node_modules/vitest/vitest.mjs', 'run', '--configLoader', 'runner'];
+const cli = ['node', 'dist/harness/cli/main.js'];
+const extra = process.argv.slice(2);
+
+/** Runs one vitest project, streaming its output, and reads its counts from the summary. */
+async function runProject(label, command) {
+  process.stderr.write(`\n== ${label} ==\n`);
+  const run = $({ nothrow: true, quiet: true, env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' } })`${command}`;
+  run.stdout.pipe(process.stdout);
+  run.stderr.pipe(process.stderr);
+  const result = await run;
+  const text = (result.stdout + result.stderr).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+  const summary = [...text.matchAll(/^\s*Tests\s+(.*)\((\d+)\)\s*$/gm)].pop();
+  const count = (word) => Number(summary?.[1].match(new RegExp(`(\\d+) ${word}`))?.[1] ?? 0);
+  const counts = { passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
+  // No summary at all (vitest did not start, the kernel died): that is a failure too.
+  if (!summary || (result.exitCode !== 0 && counts.failed === 0)) counts.failed += 1;
+  console.log(`${label}: ${counts.passed} passed, ${counts.failed} failed`);
+  return counts;
+}
+
+const unit = await runProject('unit', [...vitest, '--project', 'unit', ...extra]);
+const kernel = await runProject('kernel', [...cli, 'run', '--', ...vitest, '--project', 'kernel', ...extra]);
+const passed = unit.passed + kernel.passed;
+const failed = unit.failed + kernel.failed;
+console.log(`\ntests: ${passed} passed, ${failed} failed`);
+process.exitCode = failed === 0 ? 0 : 1;

@@ -1,0 +1,53 @@
+// A build that fails at any stage leaves nothing behind: no namespace, no process, no run
+// folder. And a full build's stop() removes everything too.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { BUILD_STAGES, buildCluster, InjectedFailure } from '../harness/cluster/build-cluster.js';
+import { newRunId } from '../harness/cluster/cluster-plan.js';
+import { CommandError } from '../harness/process/command-error.js';
+import { seedTopology, withHost } from './support/topologies.js';
+
+/** What a run with this id left: namespaces, processes running the harness's agents, folders. */
+function leftoversOf(runId: string): string[] {
+  const namespaces = existsSync('/run/netns') ? readdirSync('/run/netns').filter((name) => name.includes(runId)) : [];
+  const folders = readdirSync(tmpdir()).filter((name) => name.includes(runId));
+  const processes = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map((pid) => {
+      try {
+        return `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`;
+      } catch {
+        return '';
+      }
+    })
+    .filter((line) => line.includes('harness/agents/'));
+  return [...namespaces.map((name) => `namespace ${name}`), ...folders.map((name) => `folder ${name}`), ...processes.map((line) => `process ${line}`)];
+}
+
+describe('cleanup', () => {
+  it.each(BUILD_STAGES)('a build failing after stage "%s" leaves nothing behind', async (stage) => {
+    const runId = newRunId();
+    await expect(buildCluster(await seedTopology(), { runId, injectFailureAfter: stage })).rejects.toThrow(InjectedFailure);
+    expect(leftoversOf(runId)).toEqual([]);
+  });
+
+  it('a real server whose extra command collides fails the build with the command, namespace and stderr, and leaves nothing', async () => {
+    const runId = newRunId();
+    // web2 tries to take web1's address: the kernel refuses the duplicate route/address.
+    const colliding = withHost(await seedTopology(), 'web2', () => ({ commands: [['ip', 'addr', 'add', '192.168.73.111/24', 'dev', 'eth0']] }));
+    const failure = await buildCluster(colliding, { runId }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(CommandError);
+    expect((failure as CommandError).netns).toBe(`lvsh-${runId}-web2`);
+    expect((failure as Error).message).toMatch(/in namespace lvsh-\w+-web2 exited with code 2: ip netns exec \S+ ip addr add 192.168.73.111\/24 dev eth0\n\s+.*(File exists|already assigned)/);
+    expect(leftoversOf(runId)).toEqual([]);
+  });
+
+  it('stop() after a full build removes everything, and a second stop() is harmless', async () => {
+    const cluster = await buildCluster(await seedTopology());
+    expect(leftoversOf(cluster.runId).length).toBeGreaterThan(0);
+    await cluster.stop();
+    await cluster.stop();
+    expect(leftoversOf(cluster.runId)).toEqual([]);
+  });
+});

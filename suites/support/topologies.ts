@@ -1,0 +1,19 @@
+// The topologies the kernel suites build: the seed's, and variants broken in one way each.
+import { fileURLToPath } from 'node:url';
+import { loadTopologyFile } from '../../harness/topology/load-topology.js';
+import type { Host, Topology } from '../../harness/topology/topology.js';
+
+export const SEED_TOPOLOGY_FILE = fileURLToPath(new URL('../../fixtures/topologies/seed-tun.yaml', import.meta.url));
+
+/** The walkthrough's cluster. */
+export function seedTopology(): Promise<Topology> {
+  return loadTopologyFile(SEED_TOPOLOGY_FILE);
+}
+
+/** A copy of a topology with one host changed: how a suite breaks a cluster in one way. */
+export function withHost(topology: Topology, name: string, change: (host: Host) => Partial<Host>): Topology {
+  return {
+    ...topology,
+    hosts: topology.hosts.map((host) => (host.name === name ? { ...host, ...change(host) } : host)),
+  };
+}
