@@ -1,0 +1,145 @@
+// The plain-data shape every decoder produces, so tests and verdicts can read
+// captures without knowing how pcap or any protocol is laid out on the wire.
+
+/** One captured frame after decoding; layers that could not be decoded are absent and `error` says why. */
+export interface DecodedPacket {
+  /** Position in the capture file, from 0, so failure messages can point at a packet. */
+  index: number;
+  /** Microseconds since the epoch; exact for microsecond files, truncated for finer ones. */
+  timestampMicros: number;
+  /** Nanoseconds since the epoch, exact for every resolution pcapng offers down to 1 ns. */
+  timestampNanos: bigint;
+  /** pcap LINKTYPE_* value of the interface the frame was captured on. */
+  linkType: number;
+  capturedLength: number;
+  originalLength: number;
+  /** pcapng if_name, when the file recorded it (a `tcpdump -i any` capture has several). */
+  interfaceName?: string;
+  ethernet?: EthernetFrame;
+  /** Linux "cooked" header (tcpdump -i any) in place of Ethernet. */
+  cooked?: LinuxCookedHeader;
+  arp?: ArpPacket;
+  ipv4?: Ipv4Packet;
+  /** The network layer when no decoder knows its ethertype. */
+  unknown?: UnknownLayer;
+  /** First problem met while decoding: the layer, its offset in the frame and what was wrong. */
+  error?: string;
+}
+
+/** One 802.1Q/802.1ad tag, kept so frames on a VLAN still say which one. */
+export interface VlanTag {
+  tpid: number;
+  id: number;
+  priority: number;
+}
+
+/** An Ethernet II header; `etherType` is the one after any VLAN tags. */
+export interface EthernetFrame {
+  kind: 'ethernet';
+  source: string;
+  destination: string;
+  etherType: number;
+  vlanTags: VlanTag[];
+  headerLength: number;
+}
+
+/** SLL (linktype 113) or SLL2 (276) header written by `tcpdump -i any`. */
+export interface LinuxCookedHeader {
+  kind: 'sll' | 'sll2';
+  /** 0 to us, 1 broadcast, 2 multicast, 3 to another host, 4 sent by us. */
+  packetType: number;
+  arphrdType: number;
+  /** Link-layer source address: a MAC when 6 bytes long, hex otherwise. */
+  sourceAddress: string;
+  etherType: number;
+  /** Only SLL2 records the interface index. */
+  interfaceIndex?: number;
+  headerLength: number;
+}
+
+/** An ARP request or reply; addresses are formatted as MAC/dotted quad when their lengths allow. */
+export interface ArpPacket {
+  kind: 'arp';
+  hardwareType: number;
+  protocolType: number;
+  operation: number;
+  operationName: 'request' | 'reply' | 'other';
+  senderMac: string;
+  senderIp: string;
+  targetMac: string;
+  targetIp: string;
+}
+
+/** An IPv4 header plus whichever payload layer was decoded from it. */
+export interface Ipv4Packet {
+  kind: 'ipv4';
+  headerLength: number;
+  totalLength: number;
+  identification: number;
+  ttl: number;
+  protocol: number;
+  headerChecksum: number;
+  /** Undefined when the header was not captured whole. */
+  headerChecksumValid?: boolean;
+  source: string;
+  destination: string;
+  dontFragment: boolean;
+  moreFragments: boolean;
+  /** In bytes (the field times 8). */
+  fragmentOffset: number;
+  /** IP-in-IP (protocol 4): the encapsulated packet. */
+  inner?: Ipv4Packet;
+  tcp?: TcpSegment;
+  udp?: UdpDatagram;
+  /** The payload when no decoder knows its protocol (or it is a later fragment). */
+  unknown?: UnknownLayer;
+}
+
+/** TCP flags as booleans, in the order tcpdump prints them. */
+export interface TcpFlags {
+  fin: boolean;
+  syn: boolean;
+  rst: boolean;
+  psh: boolean;
+  ack: boolean;
+  urg: boolean;
+  ece: boolean;
+  cwr: boolean;
+}
+
+/** A TCP header; `payloadLength` comes from the IP lengths, so snaplen cannot shrink it. */
+export interface TcpSegment {
+  kind: 'tcp';
+  sourcePort: number;
+  destinationPort: number;
+  sequence: number;
+  acknowledgment: number;
+  headerLength: number;
+  flags: TcpFlags;
+  /** tcpdump's notation between the brackets of `Flags [S.]`. */
+  flagsText: string;
+  window: number;
+  checksum: number;
+  urgentPointer: number;
+  payloadLength: number;
+  capturedPayloadLength: number;
+}
+
+/** A UDP header, decoded minimally. */
+export interface UdpDatagram {
+  kind: 'udp';
+  sourcePort: number;
+  destinationPort: number;
+  length: number;
+  checksum: number;
+  payloadLength: number;
+}
+
+/** A layer nobody decodes yet: says what it was and where, instead of failing. */
+export interface UnknownLayer {
+  kind: 'unknown';
+  /** E.g. `ethertype 0x86dd` or `ip protocol 47`. */
+  protocol: string;
+  offset: number;
+  capturedLength: number;
+}

@@ -1,0 +1,60 @@
+// One-line summaries in the spirit of `tcpdump -nn -e`, so failure messages
+// show packets in the notation people already read captures with.
+import type { ArpPacket, DecodedPacket, Ipv4Packet, LinuxCookedHeader, TcpSegment } from './decoded-packet.js';
+import { ipProtocolName } from './protocol-registry.js';
+
+const COOKED_DIRECTIONS: Record<number, string> = { 0: 'In', 1: 'B', 2: 'M', 3: 'P', 4: 'Out' };
+
+/** E.g. `02:..:01 > 02:..:02, 10.0.0.1 > 10.0.0.2: IPIP 10.0.0.9.41234 > 10.0.0.100.80: Flags [S], seq 1, length 0`. */
+export function formatPacket(packet: DecodedPacket): string {
+  const parts: string[] = [];
+  if (packet.ethernet) {
+    const vlans = packet.ethernet.vlanTags.map((tag) => `vlan ${tag.id}`);
+    parts.push([`${packet.ethernet.source} > ${packet.ethernet.destination}`, ...vlans].join(', '));
+  }
+  if (packet.cooked) parts.push(formatCooked(packet.cooked));
+  const network = formatNetwork(packet);
+  if (network) parts.push(network);
+  let line = parts.join(', ');
+  if (packet.error !== undefined) line += `${line ? ' ' : ''}[error: ${packet.error}]`;
+  return line;
+}
+
+/** Summary of an IPv4 packet and its payload, without the link layer (also used for tunl0 captures). */
+export function formatIpv4(ip: Ipv4Packet): string {
+  const fragment = ip.fragmentOffset > 0 || ip.moreFragments ? ` (frag ${ip.identification}@${ip.fragmentOffset}${ip.moreFragments ? '+' : ''})` : '';
+  if (ip.tcp) return `${ip.source}.${ip.tcp.sourcePort} > ${ip.destination}.${ip.tcp.destinationPort}: ${formatTcp(ip.tcp)}${fragment}`;
+  if (ip.udp) {
+    return `${ip.source}.${ip.udp.sourcePort} > ${ip.destination}.${ip.udp.destinationPort}: UDP, length ${ip.udp.payloadLength}${fragment}`;
+  }
+  const addresses = `${ip.source} > ${ip.destination}`;
+  if (ip.inner) return `${addresses}: IPIP ${formatIpv4(ip.inner)}`;
+  const name = ipProtocolName(ip.protocol) ?? `ip-proto-${ip.protocol}`;
+  return `${addresses}: ${name}, length ${ip.totalLength - ip.headerLength}${fragment}`;
+}
+
+/** tcpdump's TCP notation; unlike tcpdump it always prints seq, which matters when matching packets. */
+export function formatTcp(tcp: TcpSegment): string {
+  const end = tcp.payloadLength > 0 ? `:${(tcp.sequence + tcp.payloadLength) % 2 ** 32}` : '';
+  const ack = tcp.flags.ack ? `, ack ${tcp.acknowledgment}` : '';
+  return `Flags [${tcp.flagsText}], seq ${tcp.sequence}${end}${ack}, win ${tcp.window}, length ${tcp.payloadLength}`;
+}
+
+function formatNetwork(packet: DecodedPacket): string | undefined {
+  if (packet.ipv4) return formatIpv4(packet.ipv4);
+  if (packet.arp) return formatArp(packet.arp);
+  if (packet.unknown) return `${packet.unknown.protocol}, length ${packet.unknown.capturedLength}`;
+  return undefined;
+}
+
+function formatArp(arp: ArpPacket): string {
+  if (arp.operationName === 'request') return `ARP, Request who-has ${arp.targetIp} tell ${arp.senderIp}`;
+  if (arp.operationName === 'reply') return `ARP, Reply ${arp.senderIp} is-at ${arp.senderMac}`;
+  return `ARP, operation ${arp.operation} ${arp.senderIp} (${arp.senderMac}) > ${arp.targetIp}`;
+}
+
+function formatCooked(cooked: LinuxCookedHeader): string {
+  const direction = COOKED_DIRECTIONS[cooked.packetType] ?? `type ${cooked.packetType}`;
+  const ifindex = cooked.interfaceIndex !== undefined ? `ifindex ${cooked.interfaceIndex} ` : '';
+  return `${ifindex}${direction} ${cooked.sourceAddress}`.trimEnd();
+}

@@ -1,0 +1,140 @@
+// Which decoder handles which ethertype and which IP protocol number. New
+// protocols (IPv6, GRE, GUE-in-UDP) are added here as one entry plus a field
+// in decoded-packet.ts; anything unregistered becomes an `unknown` layer.
+import { decodeArp } from './arp.js';
+import type { ArpPacket, DecodedPacket, Ipv4Packet, TcpSegment, UdpDatagram, UnknownLayer } from './decoded-packet.js';
+import { decodeIpv4Header } from './ipv4-header.js';
+import { LayerError } from './layer-error.js';
+import { decodeTcp } from './tcp.js';
+import { decodeUdp } from './udp.js';
+
+/** Collects the first decoding problem of a frame while decoding goes on as far as it can. */
+export interface DecodeContext {
+  error?: string;
+  /** Encapsulation depth, bounded so a crafted frame cannot recurse forever. */
+  depth: number;
+}
+
+/** What an ethertype can decode to. */
+export type NetworkLayer = ArpPacket | Ipv4Packet | UnknownLayer;
+/** What an IP protocol number can decode to (IPv4 itself for IP-in-IP). */
+export type IpPayloadLayer = TcpSegment | UdpDatagram | Ipv4Packet | UnknownLayer;
+
+interface NetworkProtocol {
+  name: string;
+  decode(bytes: Uint8Array, offset: number, context: DecodeContext): NetworkLayer;
+}
+interface IpProtocol {
+  name: string;
+  /** `payloadLength` is what the IP header declares, possibly more than was captured. */
+  decode(bytes: Uint8Array, offset: number, payloadLength: number, context: DecodeContext): IpPayloadLayer;
+}
+
+const MAX_ENCAPSULATION_DEPTH = 8;
+
+const ETHERTYPES = new Map<number, NetworkProtocol>([
+  [0x0800, { name: 'IPv4', decode: decodeIpv4Packet }],
+  [0x0806, { name: 'ARP', decode: (bytes, offset) => decodeArp(bytes, offset) }],
+]);
+
+const IP_PROTOCOLS = new Map<number, IpProtocol>([
+  [4, { name: 'IPIP', decode: (bytes, offset, _length, context) => decodeIpv4Packet(bytes, offset, context) }],
+  [6, { name: 'TCP', decode: (bytes, offset, length) => decodeTcp(bytes, offset, length) }],
+  [17, { name: 'UDP', decode: (bytes, offset) => decodeUdp(bytes, offset) }],
+]);
+
+/** Display name of an ethertype, for summaries; undefined when unregistered. */
+export function etherTypeName(etherType: number): string | undefined {
+  return ETHERTYPES.get(etherType)?.name;
+}
+
+/** Display name of an IP protocol number, for summaries; undefined when unregistered. */
+export function ipProtocolName(protocol: number): string | undefined {
+  return IP_PROTOCOLS.get(protocol)?.name;
+}
+
+/** Decodes the layer an ethertype announces; a LayerError is recorded in the context, not thrown. */
+export function decodeNetworkLayer(
+  etherType: number,
+  bytes: Uint8Array,
+  offset: number,
+  context: DecodeContext,
+): NetworkLayer | undefined {
+  const protocol = ETHERTYPES.get(etherType);
+  if (!protocol) return unknownLayer(`ethertype 0x${etherType.toString(16).padStart(4, '0')}`, bytes, offset);
+  return recordingLayerErrors(context, () => protocol.decode(bytes, offset, context));
+}
+
+/** Puts a network layer on the packet field named after its kind. */
+export function attachNetworkLayer(packet: DecodedPacket, layer: NetworkLayer): void {
+  if (layer.kind === 'arp') packet.arp = layer;
+  else if (layer.kind === 'ipv4') packet.ipv4 = layer;
+  else packet.unknown = layer;
+}
+
+/** Decodes an IPv4 header and its payload; exported for link types that carry bare IP. */
+export function decodeIpv4Packet(bytes: Uint8Array, offset: number, context: DecodeContext): Ipv4Packet {
+  const packet = decodeIpv4Header(bytes, offset);
+  if (packet.totalLength < packet.headerLength) {
+    recordError(context, new LayerError('ipv4', offset, `total length ${packet.totalLength} is shorter than its header`));
+    return packet;
+  }
+  const payloadOffset = offset + packet.headerLength;
+  // Bytes past the total length are Ethernet padding, not payload.
+  const packetBytes = bytes.subarray(0, Math.min(bytes.length, offset + packet.totalLength));
+  if (packet.fragmentOffset > 0) {
+    packet.unknown = unknownLayer(`ip protocol ${packet.protocol} (fragment)`, packetBytes, payloadOffset);
+    return packet;
+  }
+  const payloadLength = packet.totalLength - packet.headerLength;
+  const payload = decodeIpPayload(packet.protocol, packetBytes, payloadOffset, payloadLength, context);
+  if (payload) attachIpPayload(packet, payload);
+  return packet;
+}
+
+function decodeIpPayload(
+  protocolNumber: number,
+  bytes: Uint8Array,
+  offset: number,
+  payloadLength: number,
+  context: DecodeContext,
+): IpPayloadLayer | undefined {
+  const protocol = IP_PROTOCOLS.get(protocolNumber);
+  if (!protocol) return unknownLayer(`ip protocol ${protocolNumber}`, bytes, offset);
+  return recordingLayerErrors(context, () => {
+    if (context.depth >= MAX_ENCAPSULATION_DEPTH) {
+      throw new LayerError(protocol.name.toLowerCase(), offset, `nested deeper than ${MAX_ENCAPSULATION_DEPTH} layers`);
+    }
+    context.depth++;
+    try {
+      return protocol.decode(bytes, offset, payloadLength, context);
+    } finally {
+      context.depth--;
+    }
+  });
+}
+
+function attachIpPayload(packet: Ipv4Packet, layer: IpPayloadLayer): void {
+  if (layer.kind === 'tcp') packet.tcp = layer;
+  else if (layer.kind === 'udp') packet.udp = layer;
+  else if (layer.kind === 'ipv4') packet.inner = layer;
+  else packet.unknown = layer;
+}
+
+function unknownLayer(protocol: string, bytes: Uint8Array, offset: number): UnknownLayer {
+  return { kind: 'unknown', protocol, offset, capturedLength: Math.max(0, bytes.length - offset) };
+}
+
+function recordingLayerErrors<T>(context: DecodeContext, decode: () => T): T | undefined {
+  try {
+    return decode();
+  } catch (error) {
+    if (!(error instanceof LayerError)) throw error;
+    recordError(context, error);
+    return undefined;
+  }
+}
+
+function recordError(context: DecodeContext, error: LayerError): void {
+  context.error ??= error.message;
+}

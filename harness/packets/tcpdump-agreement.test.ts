@@ -1,0 +1,113 @@
+// Checks the decoder against tcpdump's own reading of the very same files.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeCaptureFile } from './capture-file.js';
+import type { DecodedPacket, Ipv4Packet } from './decoded-packet.js';
+import { LinkType } from './link-layers.js';
+import { buildIpipPacket, buildSll2Frame, buildSllFrame } from './test-support/build-frames.js';
+import { encodePcap, encodePcapng, type FrameToWrite } from './test-support/encode-capture.js';
+import { SAMPLE, sampleEthernetFrames, sampleSyn } from './test-support/sample-frames.js';
+import { parseTcpdumpOutput, type TcpdumpIp, type TcpdumpLine } from './test-support/tcpdump-lines.js';
+
+let folder: string;
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'lvs-tcpdump-agreement-'));
+});
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+/** Odd nanoseconds so truncation to microseconds is exercised. */
+const frames: FrameToWrite[] = sampleEthernetFrames().map((data, index) => ({
+  data,
+  timestampNanos: 1_700_000_000_000_000_000n + BigInt(index) * 1_234_567_891n,
+}));
+
+function tcpdumpRead(path: string): TcpdumpLine[] {
+  // -S: absolute sequence numbers, the ones in the packet.
+  const output = execFileSync('tcpdump', ['-r', path, '-nn', '-e', '-tt', '-S'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return parseTcpdumpOutput(output);
+}
+
+function asTcpdumpSees(packet: DecodedPacket): TcpdumpLine {
+  const micros = BigInt(packet.timestampMicros);
+  const line: TcpdumpLine = { timestamp: `${micros / 1_000_000n}.${String(micros % 1_000_000n).padStart(6, '0')}` };
+  if (packet.ethernet) {
+    line.sourceMac = packet.ethernet.source;
+    line.destinationMac = packet.ethernet.destination;
+    const [vlan] = packet.ethernet.vlanTags;
+    if (vlan) line.vlanId = vlan.id;
+  }
+  if (packet.cooked) {
+    line.direction = packet.cooked.packetType === 4 ? 'Out' : 'In';
+    line.sourceMac = packet.cooked.sourceAddress;
+  }
+  if (packet.arp?.operationName === 'request') line.arp = { operation: 'request', senderIp: packet.arp.senderIp, targetIp: packet.arp.targetIp };
+  if (packet.arp?.operationName === 'reply') line.arp = { operation: 'reply', senderIp: packet.arp.senderIp, senderMac: packet.arp.senderMac };
+  if (packet.ipv4) line.ip = ipAsTcpdumpSees(packet.ipv4);
+  return line;
+}
+
+function ipAsTcpdumpSees(ip: Ipv4Packet): TcpdumpIp {
+  const view: TcpdumpIp = { source: ip.source, destination: ip.destination };
+  if (ip.inner) view.inner = ipAsTcpdumpSees(ip.inner);
+  const ports = ip.tcp ?? ip.udp;
+  if (ports) {
+    view.sourcePort = ports.sourcePort;
+    view.destinationPort = ports.destinationPort;
+  }
+  if (ip.tcp) {
+    view.flags = ip.tcp.flagsText;
+    // tcpdump leaves seq out of bare ACKs.
+    const { syn, fin, rst, ack } = ip.tcp.flags;
+    if (ip.tcp.payloadLength > 0 || syn || fin || rst) view.sequence = ip.tcp.sequence;
+    if (ack) view.acknowledgment = ip.tcp.acknowledgment;
+  }
+  return view;
+}
+
+async function expectAgreement(name: string, file: Uint8Array, expectedCount: number): Promise<void> {
+  const path = join(folder, name);
+  await writeFile(path, file);
+  const theirs = tcpdumpRead(path);
+  const ours = decodeCaptureFile(file, path);
+  expect(ours.map((packet) => packet.error)).toEqual(ours.map(() => undefined));
+  expect(theirs).toHaveLength(expectedCount);
+  expect(ours.map(asTcpdumpSees)).toEqual(theirs);
+}
+
+describe('decoder and tcpdump read the same files alike', () => {
+  it('little-endian microsecond pcap', async () => {
+    await expectAgreement('micros.pcap', encodePcap(frames), frames.length);
+  });
+
+  it('big-endian nanosecond pcap', async () => {
+    await expectAgreement('nanos-big-endian.pcap', encodePcap(frames, { nanosecond: true, bigEndian: true }), frames.length);
+  });
+
+  it('pcapng with nanosecond resolution and an unknown block', async () => {
+    const file = encodePcapng(frames, { interfaces: [{ linkType: LinkType.ETHERNET, name: 'eth0', timestampDecimals: 9 }], withUnknownBlock: true });
+    await expectAgreement('nanos.pcapng', file, frames.length);
+  });
+
+  it('big-endian pcapng', async () => {
+    await expectAgreement('big-endian.pcapng', encodePcapng(frames, { bigEndian: true }), frames.length);
+  });
+
+  it('raw IP as captured on tunl0', async () => {
+    const tunnelled = [{ data: sampleSyn() }, { data: buildIpipPacket(SAMPLE.director, SAMPLE.realServer, sampleSyn()) }];
+    await expectAgreement('tunl0-raw.pcap', encodePcap(tunnelled, { linkType: LinkType.RAW }), 2);
+    await expectAgreement('tunl0-ipv4.pcap', encodePcap(tunnelled, { linkType: LinkType.IPV4 }), 2);
+  });
+
+  it('Linux cooked v1 and v2 as written by tcpdump -i any', async () => {
+    const syn = sampleSyn();
+    const sll = [{ data: buildSllFrame(4, SAMPLE.clientMac, 0x0800, syn) }, { data: buildSllFrame(0, SAMPLE.directorMac, 0x0800, syn) }];
+    await expectAgreement('any-sll.pcap', encodePcap(sll, { linkType: LinkType.LINUX_SLL }), 2);
+    const sll2 = [{ data: buildSll2Frame(4, 1, SAMPLE.clientMac, 0x0800, syn) }];
+    await expectAgreement('any-sll2.pcap', encodePcap(sll2, { linkType: LinkType.LINUX_SLL2 }), 1);
+  });
+});

@@ -1,0 +1,116 @@
+// Finds every packet of the service's TCP connections in every capture and
+// classifies it once (direction, tunnel, link addresses, who sent it), so the
+// property checks read facts instead of re-parsing packets.
+import type { DecodedPacket, Ipv4Packet, TcpSegment } from '../packets/decoded-packet.js';
+import { formatPacket } from '../packets/format-packet.js';
+import { SLL_PACKET_OUTGOING } from '../packets/linux-cooked.js';
+import { sameMac, type ClusterDirectory } from './cluster-directory.js';
+import type { CapturePoint, HostIdentity, VerdictEvidence } from './tun-contract-types.js';
+
+/** One packet of one connection as seen in one capture. */
+export interface Sighting {
+  /** `host:iface`. */
+  captureLabel: string;
+  capture: CapturePoint;
+  /** The host that captured it, when the cluster lists it. */
+  captureHost?: HostIdentity;
+  packet: DecodedPacket;
+  /** `client-address:client-port`, the connection's identity. */
+  connection: string;
+  /** request: client to service; reply: service to client. */
+  direction: 'request' | 'reply';
+  /** The IPv4 header that carries the TCP segment (the inner one when tunnelled). */
+  ip: Ipv4Packet;
+  tcp: TcpSegment;
+  /** Outer addresses when the segment travelled inside IP-in-IP. */
+  tunnel?: { source: string; destination: string };
+  linkSource?: string;
+  /** Undefined for cooked and raw captures, which do not record it. */
+  linkDestination?: string;
+  /** From the source MAC (Ethernet) or packet type (cooked); undefined for raw IP captures. */
+  sentByCaptureHost?: boolean;
+}
+
+/** `host:iface`, how captures are named in verdicts. */
+export function captureLabel(capture: CapturePoint): string {
+  return `${capture.host}:${capture.iface}`;
+}
+
+/** A sighting as verdict evidence. */
+export function evidenceOf(sighting: Sighting): VerdictEvidence {
+  const evidence: VerdictEvidence = {
+    capture: sighting.captureLabel,
+    packetIndex: sighting.packet.index,
+    summary: formatPacket(sighting.packet),
+  };
+  if (sighting.capture.file !== undefined) evidence.file = sighting.capture.file;
+  return evidence;
+}
+
+/** All sightings of connections between the client and the service (VIP, or a real server's own address under NAT), in time order. */
+export function collectSightings(captures: CapturePoint[], directory: ClusterDirectory): Sighting[] {
+  const sightings: Sighting[] = [];
+  for (const capture of captures) {
+    const captureHost = directory.hostByName(capture.host);
+    for (const packet of capture.packets) {
+      const sighting = classifyPacket(packet, capture, captureHost, directory);
+      if (sighting) sightings.push(sighting);
+    }
+  }
+  return sightings.sort((a, b) => compareBigInt(a.packet.timestampNanos, b.packet.timestampNanos));
+}
+
+function classifyPacket(
+  packet: DecodedPacket,
+  capture: CapturePoint,
+  captureHost: HostIdentity | undefined,
+  directory: ClusterDirectory,
+): Sighting | undefined {
+  const outer = packet.ipv4;
+  if (!outer) return undefined;
+  let ip = outer;
+  while (ip.inner) ip = ip.inner;
+  const tcp = ip.tcp;
+  if (!tcp) return undefined;
+  const isServiceAddress = (address: string) => address === directory.vip || directory.realServerByAddress(address) !== undefined;
+  let direction: Sighting['direction'];
+  let clientPort: number;
+  if (ip.source === directory.client.address && tcp.destinationPort === directory.port && isServiceAddress(ip.destination)) {
+    direction = 'request';
+    clientPort = tcp.sourcePort;
+  } else if (ip.destination === directory.client.address && tcp.sourcePort === directory.port && isServiceAddress(ip.source)) {
+    direction = 'reply';
+    clientPort = tcp.destinationPort;
+  } else {
+    return undefined;
+  }
+  const sighting: Sighting = {
+    captureLabel: captureLabel(capture),
+    capture,
+    packet,
+    connection: `${directory.client.address}:${clientPort}`,
+    direction,
+    ip,
+    tcp,
+  };
+  if (captureHost) sighting.captureHost = captureHost;
+  if (ip !== outer) sighting.tunnel = { source: outer.source, destination: outer.destination };
+  if (packet.ethernet) {
+    sighting.linkSource = packet.ethernet.source;
+    sighting.linkDestination = packet.ethernet.destination;
+    if (captureHost) sighting.sentByCaptureHost = sameMac(packet.ethernet.source, captureHost.mac);
+  } else if (packet.cooked) {
+    sighting.linkSource = packet.cooked.sourceAddress;
+    sighting.sentByCaptureHost = packet.cooked.packetType === SLL_PACKET_OUTGOING;
+  }
+  return sighting;
+}
+
+function compareBigInt(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** True when the client's opening SYN is among the sightings. */
+export function hasClientSyn(sightings: Sighting[]): boolean {
+  return sightings.some((sighting) => sighting.direction === 'request' && sighting.tcp.flags.syn && !sighting.tcp.flags.ack);
+}
