@@ -1,6 +1,7 @@
-// Two projects: `unit` holds the pure parts and runs anywhere without root;
-// `kernel` builds real clusters and must run in a kernel with IPVS and ipip
-// (scripts/run-tests.mjs puts it there: the host kernel or User-Mode Linux).
+// Three projects: `unit` holds the pure parts and runs anywhere without root; `host` runs
+// the lvs-harness command as a user would, on the host as root; `kernel` builds real
+// clusters and must run in a kernel with IPVS and ipip (scripts/run-tests.mjs puts it
+// there: the host kernel or User-Mode Linux).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -19,8 +20,21 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // The command as a user runs it, on the host, as root: it boots User-Mode Linux
+          // itself where needed, so it cannot run inside it.
+          name: 'host',
+          include: ['suites/host/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 300_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'kernel',
           include: ['suites/**/*.test.ts'],
+          exclude: ['suites/host/**'],
           environment: 'node',
           // Clusters are built in one kernel with one CPU (inside UML): run files one by one.
           pool: 'forks',

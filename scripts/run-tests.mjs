@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// npm test, after setup: the unit project on the host (no root, no kernel features), then the
-// kernel suites in the chosen kernel (this one if it has IPVS and ipip, else User-Mode Linux).
+// npm test, after setup: the unit project on the host (no root, no kernel features), the
+// command run as a user on the host (root), then the kernel suites in the chosen kernel
+// (this one if it has IPVS and ipip, else User-Mode Linux).
 // Ends with one plain line, "tests: N passed, N failed", and a non-zero exit on any failure.
 import { $ } from 'zx';
 
@@ -26,9 +27,12 @@ async function runProject(label, command) {
   return counts;
 }
 
-const unit = await runProject('unit', [...vitest, '--project', 'unit', ...extra]);
-const kernel = await runProject('kernel', [...cli, 'run', '--', ...vitest, '--project', 'kernel', ...extra]);
-const passed = unit.passed + kernel.passed;
-const failed = unit.failed + kernel.failed;
+const results = [
+  await runProject('unit', [...vitest, '--project', 'unit', ...extra]),
+  await runProject('host', [...vitest, '--project', 'host', ...extra]),
+  await runProject('kernel', [...cli, 'run', '--', ...vitest, '--project', 'kernel', ...extra]),
+];
+const passed = results.reduce((sum, counts) => sum + counts.passed, 0);
+const failed = results.reduce((sum, counts) => sum + counts.failed, 0);
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
 process.exitCode = failed === 0 ? 0 : 1;

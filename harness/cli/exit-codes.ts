@@ -4,6 +4,7 @@ import { VerdictError } from '../checks/verdict.js';
 import { TopologyError } from '../topology/topology-error.js';
 import { EnvironmentError } from '../kernel/choose-kernel.js';
 import { MissingToolError } from '../kernel/find-tool.js';
+import { GuestError } from '../kernel/run-in-uml.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ASSERTION_FAILED = 1;
@@ -13,9 +14,15 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** Errors that are the user's input or machine, not a finding about the cluster. */
+/** Errors that explain themselves (input, machine, a failed kernel): no stack trace needed. */
 export function isInputOrEnvironmentError(error: unknown): boolean {
-  return error instanceof TopologyError || error instanceof UsageError || error instanceof EnvironmentError || error instanceof MissingToolError;
+  return (
+    error instanceof TopologyError ||
+    error instanceof UsageError ||
+    error instanceof EnvironmentError ||
+    error instanceof MissingToolError ||
+    error instanceof GuestError
+  );
 }
 
 /** A failed assertion is 1; everything else that stops a run (input, machine, a build) is 2. */

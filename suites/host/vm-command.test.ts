@@ -1,0 +1,47 @@
+// `lvs-harness vm` on the host, as a user runs it: the command's exit code comes back, its
+// output is streamed, and a kernel that hangs or panics is reported as such, with the
+// console's last lines, a non-zero exit and no UML process left behind.
+import { describe, expect, it } from 'vitest';
+import { runCli, umlProcesses } from '../support/run-cli.js';
+
+describe('lvs-harness vm', () => {
+  it("carries the command's exit code and output back from the guest", async () => {
+    const result = await runCli(['vm', '--', 'sh', '-c', 'echo "inside $(uname -r)"; ipvsadm -Ln | head -1; exit 7']);
+    expect(result.exitCode).toBe(7);
+    expect(result.stdout).toMatch(/inside 6\.1\.\d+/);
+    expect(result.stdout).toContain('IP Virtual Server version');
+    // The kernel's boot and power-off chatter is not the user's output.
+    expect(result.stdout).not.toMatch(/Powering off|reboot: System halted/);
+  });
+
+  it('passes arguments through without a shell', async () => {
+    const result = await runCli(['vm', '--', 'printf', '%s|', 'a b', '$(id)', "it's"]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("a b|$(id)|it's|");
+  });
+
+  it('reports a hung kernel after --timeout, with the console, and kills it', async () => {
+    const result = await runCli(['vm', '--timeout', '6', '--', 'sh', '-c', 'echo going to sleep; sleep 600']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/did not finish within 6 s and was killed \(hung\); the console's last lines:\n[\s\S]*going to sleep/);
+    expect(await umlProcesses()).toEqual([]);
+  });
+
+  it('reports a kernel panic with the panic message', async () => {
+    const result = await runCli(['vm', '--', 'sh', '-c', 'echo c > /proc/sysrq-trigger']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/the User-Mode Linux kernel panicked; the console's last lines:\n[\s\S]*Kernel panic - not syncing/);
+    expect(await umlProcesses()).toEqual([]);
+  });
+
+  it('refuses a missing command and a bad option with exit 2', async () => {
+    expect(await runCli(['vm'])).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('vm: no command given') });
+    expect(await runCli(['vm', '--mem', 'lots', '--', 'true'])).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('--mem must be a positive whole number, got "lots"') });
+  });
+
+  it('refuses to run without root, saying so', async () => {
+    const result = await runCli(['vm', '--', 'true'], { uid: 65534 });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('lvs-harness needs root');
+  });
+});

@@ -1,0 +1,36 @@
+// Runs the lvs-harness command as a user would: a child process, its output and exit code.
+import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../../dist/harness/cli/main.js', import.meta.url));
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The compiled CLI (scripts/setup.sh builds it) with these arguments. */
+export async function runCli(args: string[], options: { timeoutMs?: number; uid?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
+  const result = await execa(process.execPath, [CLI, ...args], {
+    reject: false,
+    timeout: options.timeoutMs ?? 120_000,
+    uid: options.uid,
+    gid: options.uid,
+    env: options.env,
+    stdin: 'ignore',
+  });
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** Host processes of User-Mode Linux kernels the harness booted (their command line names the exchange folder). */
+export async function umlProcesses(): Promise<string[]> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const found: string[] = [];
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes('lvsh_exchange=')) found.push(`${pid}: ${cmdline.replace(/\0/g, ' ').slice(0, 120)}`);
+  }
+  return found;
+}
