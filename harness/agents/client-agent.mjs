@@ -3,6 +3,7 @@
 // with undici, one new TCP connection per request (IPVS schedules connections, not requests).
 // It speaks JSON lines on stdin/stdout so one process start serves a whole run: inside
 // User-Mode Linux a Node start costs over a second.
+import { createSocket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { Client, buildConnector } from 'undici';
 
@@ -34,10 +35,26 @@ async function fetchOnce({ url, timeoutMs = 5_000 }) {
   }
 }
 
+// One UDP datagram (a broadcast marker that every capture on the segment will see), so the
+// harness knows when the captures have caught up with the traffic before it stops them.
+function sendDatagram({ address, port, payload }) {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    socket.bind(0, () => {
+      socket.setBroadcast(true);
+      const localPort = socket.address().port;
+      socket.send(payload, port, address, (error) => {
+        socket.close();
+        resolve(error ? { ok: false, error: error.message, localPort, ms: 0 } : { ok: true, localPort, ms: 0 });
+      });
+    });
+  });
+}
+
 const lines = createInterface({ input: process.stdin });
 lines.on('line', async (line) => {
   const message = JSON.parse(line);
-  const result = await fetchOnce(message);
+  const result = message.op === 'udp' ? await sendDatagram(message) : await fetchOnce(message);
   process.stdout.write(`${JSON.stringify({ id: message.id, ...result })}\n`);
 });
 lines.on('close', () => process.exit(0));

@@ -56,11 +56,20 @@ export class ClientAgent {
 
   /** One GET on a new TCP connection. Never throws for network errors: they are outcomes. */
   get(url: string, timeoutMs = 5_000): Promise<HttpOutcome> {
+    return this.ask({ url, timeoutMs });
+  }
+
+  /** Sends one UDP datagram (broadcast allowed); resolves with the source port used. */
+  sendDatagram(address: string, port: number, payload: string): Promise<HttpOutcome> {
+    return this.ask({ op: 'udp', address, port, payload });
+  }
+
+  private ask(message: Record<string, unknown>): Promise<HttpOutcome> {
     if (!this.process.running) return Promise.resolve({ ok: false, error: 'the client agent is not running', ms: 0 });
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      this.process.stdin.write(`${JSON.stringify({ id, url, timeoutMs })}\n`);
+      this.process.stdin.write(`${JSON.stringify({ id, ...message })}\n`);
     });
   }
 

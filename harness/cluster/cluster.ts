@@ -8,6 +8,13 @@ import { namespaceOf } from './cluster-plan.js';
 import type { ClientAgent, HttpOutcome } from './client-agent.js';
 import type { UndoStack } from './undo-stack.js';
 import { hostsWithRole } from '../topology/topology.js';
+import { formatIpv4, parseIpv4Cidr } from '../topology/ipv4.js';
+
+/** The segment's broadcast address. */
+export function segmentBroadcast(topology: Topology): string {
+  const cidr = parseIpv4Cidr(topology.segment.subnet)!;
+  return formatIpv4(cidr.network + 2 ** (32 - cidr.prefixLength) - 1);
+}
 
 export interface RequestOptions {
   count: number;
@@ -70,6 +77,16 @@ export class Cluster {
       outcomes.push(await this.clientAgent.get(url, options.timeoutMs));
     }
     return outcomes;
+  }
+
+  /**
+   * Sends a UDP broadcast from the client that every uplink on the segment sees; returns its
+   * source port, which names it in a capture.
+   */
+  async sendBroadcastMarker(port = 9): Promise<number> {
+    const outcome = await this.clientAgent.sendDatagram(segmentBroadcast(this.topology), port, `lvs-harness marker ${this.runId}`);
+    if (!outcome.ok || outcome.localPort === undefined) throw new Error(`the client could not send a broadcast marker: ${outcome.error}`);
+    return outcome.localPort;
   }
 
   /** The director's IPVS table, as `ipvsadm -Ln` prints it. */

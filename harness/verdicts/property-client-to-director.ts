@@ -12,9 +12,13 @@ export function judgeClientToDirector(context: ConnectionContext): PropertyVerdi
   if (clientCaptures.length === 0) return verdict(1, false, "no capture of the client's uplink was given");
   const seen = sightingsOfRole(context, 'client');
   if (seen.length === 0) return verdict(1, false, `no packet of this connection was captured on ${captureNames(clientCaptures)}`);
-  const sent = seen.filter((sighting) => sighting.direction === 'request' && sighting.sentByCaptureHost !== false);
+  // Only what the client sends to the VIP is this property's business: under NAT the client
+  // also resets replies that came from a real server's own address, which property 3 judges.
+  const sent = seen.filter(
+    (sighting) => sighting.direction === 'request' && sighting.sentByCaptureHost !== false && (sighting.tunnel || sighting.ip.destination === directory.vip),
+  );
   if (sent.length === 0) {
-    const detail = `the client sent no packet of this connection on ${captureNames(clientCaptures)} (only replies were captured)`;
+    const detail = `the client sent no packet of this connection to the VIP on ${captureNames(clientCaptures)} (only replies were captured)`;
     return verdict(1, false, detail, seen);
   }
   const problems = sent
@@ -33,9 +37,6 @@ export function judgeClientToDirector(context: ConnectionContext): PropertyVerdi
 function problemOf(sighting: Sighting, context: ConnectionContext): string | undefined {
   const { directory } = context;
   if (sighting.tunnel) return `the client sent the packet inside IP-in-IP to ${sighting.tunnel.destination}`;
-  if (sighting.ip.destination !== directory.vip) {
-    return `the client sent to ${sighting.ip.destination}, not to the VIP ${directory.vip}`;
-  }
   if (sighting.linkDestination !== undefined && !directory.directorByMac(sighting.linkDestination)) {
     const directors = directory.directors.map((director) => `${director.name} ${director.mac}`).join(', ');
     return `the client sent to ${directory.describeMac(sighting.linkDestination)}, expected a director's MAC (${directors})`;

@@ -1,7 +1,7 @@
 // The topologies the kernel suites build: the seed's, and variants broken in one way each.
 import { fileURLToPath } from 'node:url';
 import { loadTopologyFile } from '../../harness/topology/load-topology.js';
-import type { Host, Topology } from '../../harness/topology/topology.js';
+import type { ForwardingMethod, Host, Topology } from '../../harness/topology/topology.js';
 
 export const SEED_TOPOLOGY_FILE = fileURLToPath(new URL('../../fixtures/topologies/seed-tun.yaml', import.meta.url));
 
@@ -15,5 +15,13 @@ export function withHost(topology: Topology, name: string, change: (host: Host) 
   return {
     ...topology,
     hosts: topology.hosts.map((host) => (host.name === name ? { ...host, ...change(host) } : host)),
+  };
+}
+
+/** A copy of a topology whose director forwards every real server with another method. */
+export function withForwarding(topology: Topology, forwarding: ForwardingMethod): Topology {
+  return {
+    ...topology,
+    service: { ...topology.service, realServers: topology.service.realServers.map((server) => ({ ...server, forwarding })) },
   };
 }

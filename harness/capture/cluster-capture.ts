@@ -1,0 +1,97 @@
+// Captures a cluster's traffic where the TUN contract is decided: the client's and the
+// director's uplinks, each real server's uplink and its tunl0. One pcap file per point, in
+// one evidence folder per capture.
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Cluster } from '../cluster/cluster.js';
+import { makeEvidenceFolder } from '../evidence-folder.js';
+import { readCaptureFile } from '../packets/index.js';
+import type { CapturePoint } from '../verdicts/index.js';
+import { TcpdumpCapture, type CaptureTarget } from './tcpdump-capture.js';
+
+export interface FinishedCapture {
+  folder: string;
+  points: CapturePoint[];
+}
+
+export class ClusterCapture {
+  private finished = false;
+
+  private constructor(
+    private readonly cluster: Cluster,
+    readonly folder: string,
+    private readonly captures: TcpdumpCapture[],
+  ) {}
+
+  /** Starts tcpdump at every point and resolves once all of them listen. */
+  static async start(cluster: Cluster): Promise<ClusterCapture> {
+    const folder = await makeEvidenceFolder(cluster.runId, 'captures');
+    const targets = captureTargets(cluster, folder);
+    const started = await Promise.allSettled(targets.map((target) => TcpdumpCapture.start(cluster.runner, target)));
+    const captures = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure) {
+      await Promise.all(captures.map((capture) => capture.stop()));
+      await rm(folder, { recursive: true, force: true });
+      throw failure.reason;
+    }
+    return new ClusterCapture(cluster, folder, captures);
+  }
+
+  /**
+   * Ends the capture: a broadcast marker from the client, waited for on every Ethernet
+   * capture (so each has written all that came before it), then tcpdump stopped and every
+   * file decoded.
+   */
+  async finish(): Promise<FinishedCapture> {
+    if (this.finished) throw new Error(`the capture in ${this.folder} was already finished`);
+    this.finished = true;
+    try {
+      const port = await this.cluster.sendBroadcastMarker();
+      const client = this.cluster.client.address.replace(/\./g, '\\.');
+      const marker = new RegExp(`${client}\\.${port} > [\\d.]+\\.9: UDP`);
+      await Promise.all(
+        this.captures
+          .filter((capture) => capture.target.iface !== 'tunl0')
+          .map((capture) => capture.waitForPacket(marker, `the client's broadcast marker from port ${port}`)),
+      );
+    } finally {
+      await Promise.all(this.captures.map((capture) => capture.stop()));
+    }
+    const points = await Promise.all(
+      this.captures.map(async ({ target }) => ({
+        host: target.host,
+        role: target.role,
+        iface: target.iface,
+        file: target.file,
+        packets: await readCaptureFile(target.file),
+      })),
+    );
+    return { folder: this.folder, points };
+  }
+
+  /** Removes the capture files (after a passing check, unless the user keeps them). */
+  async discard(): Promise<void> {
+    if (!this.finished) await Promise.all(this.captures.map((capture) => capture.stop()));
+    await rm(this.folder, { recursive: true, force: true });
+  }
+
+  /** The pcap files, for messages. */
+  async files(): Promise<string[]> {
+    return (await readdir(this.folder)).filter((name) => name.endsWith('.pcap')).map((name) => join(this.folder, name));
+  }
+}
+
+/** Where to capture: pure, from the cluster's topology. */
+export function captureTargets(cluster: Cluster, folder: string): CaptureTarget[] {
+  return cluster.topology.hosts.flatMap((host) => {
+    const interfaces = host.role === 'real-server' ? [cluster.plan.uplink, 'tunl0'] : [cluster.plan.uplink];
+    return interfaces.map((iface) => ({
+      host: host.name,
+      role: host.role,
+      netns: cluster.namespaceOf(host.name),
+      iface,
+      file: join(folder, `${host.name}-${iface}.pcap`),
+    }));
+  });
+}
