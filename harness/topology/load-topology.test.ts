@@ -92,6 +92,12 @@ describe('loading a topology', () => {
     expect(message).toContain('service.realServers[1].port: tunnel cannot change the port');
   });
 
+  it('rejects huge counts before looking at each entry', () => {
+    const realServers = Array.from({ length: 10_000 }, (_, index) => `{ host: web${index} }`).join(', ');
+    const message = problemsOf(seedText.replace('[{ host: web1 }, { host: web2 }]', `[${realServers}]`));
+    expect(message).toContain('service.realServers: must list at most 64 real servers');
+  });
+
   it('rejects names with shell metacharacters', () => {
     expect(problemsOf(seedText.replace(/web1/g, '"web1;rm"'))).toContain('hosts.web1;rm: must be lower-case letters');
   });

@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import { SCHEDULERS } from './topology.js';
 
+/** The most hosts a topology may have. */
+export const MAX_HOSTS = 64;
+
 const hostName = z
   .string()
   .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single dashes, starting with a letter')
@@ -41,7 +44,11 @@ export const topologyFileSchema = z.strictObject({
     subnet: z.string(),
     mtu: z.number().int('must be a whole number').min(576).max(9000).optional(),
   }),
-  hosts: z.record(hostName, hostSchema),
+  // Each host is a namespace with its own processes: past a few dozen, a cluster is a load
+  // test, not a reproduction, and inside User-Mode Linux it would not fit in memory.
+  hosts: z.record(hostName, hostSchema).refine((hosts) => Object.keys(hosts).length <= MAX_HOSTS, {
+    message: `must list at most ${MAX_HOSTS} hosts`,
+  }),
   service: z.strictObject({
     vip: ipv4Text,
     port: port.optional(),
@@ -49,7 +56,7 @@ export const topologyFileSchema = z.strictObject({
     scheduler: z.enum(SCHEDULERS).optional(),
     persistence: z.number().int('must be a whole number').min(1).max(2_678_400).optional(),
     rulesFrom: z.enum(['ipvsadm', 'ipvsadm-restore']).optional(),
-    realServers: z.array(realServerSchema).min(1, 'must list at least one real server'),
+    realServers: z.array(realServerSchema).min(1, 'must list at least one real server').max(MAX_HOSTS, `must list at most ${MAX_HOSTS} real servers`),
   }),
 });
 
