@@ -1,6 +1,8 @@
 // The TUN contract, checked on a live cluster: capture at every point, make connections to
 // the VIP, judge every connection on the five properties. A failure keeps the captures and
 // says where they are; a pass removes them unless asked to keep them.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Cluster } from '../cluster/cluster.js';
 import type { HttpOutcome } from '../cluster/client-agent.js';
 import { ClusterCapture } from '../capture/cluster-capture.js';
@@ -48,6 +50,7 @@ export async function checkTunContract(cluster: Cluster, options: TunContractOpt
   const captureFiles = await capture.files();
   const keep = !summary.ok || options.keepCaptures === true;
   if (!keep) await capture.discard();
+  else await writeFile(join(finished.folder, 'kept.txt'), `${keptNote(summary.text, connections, finished.folder)}\n`);
   const kept = keep ? `\ncapture files kept (tcpdump -r FILE -nn -e, or Wireshark):\n${captureFiles.map((file) => `  ${file}`).join('\n')}` : '';
   const message = summary.ok ? `${summary.text}${kept}` : `${summary.text}\n${formatTunContractFailures(connections, { captureFolder: finished.folder })}${kept}`;
   return {
@@ -58,6 +61,11 @@ export async function checkTunContract(cluster: Cluster, options: TunContractOpt
     captureFiles: keep ? captureFiles : [],
     timings: { captureStartMs, trafficMs, captureStopMs, judgeMs },
   };
+}
+
+function keptNote(summaryText: string, connections: ConnectionVerdict[], folder: string): string {
+  const failures = formatTunContractFailures(connections, { captureFolder: folder });
+  return `Captures kept by lvs-harness (lvs-harness gc leaves this folder alone).\n${summaryText}${failures ? `\n${failures}` : ''}`;
 }
 
 /** The judge's input from a topology and decoded captures: pure. */

@@ -16,6 +16,7 @@ import { renderHostBatch, renderNamespaceBatch, renderNamespaceRemovalBatch, ren
 import { diffIpvsRules, ipvsRuleTokens, renderIpvsRestore } from './render-ipvs-rules.js';
 import { sysctlCommand, sysctlsFor } from './render-sysctls.js';
 import { UndoStack } from './undo-stack.js';
+import { forgetRun, ownRunRecord, saveRun } from './run-registry.js';
 
 /** The build's steps, in order; a fault can be injected after any of them. */
 export const BUILD_STAGES = ['run-folder', 'namespaces', 'links', 'addresses', 'sysctls', 'ipvs', 'host-commands', 'http-servers', 'client', 'ready'] as const;
@@ -60,8 +61,13 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
 
   try {
     const runDir = await stage('run-folder', 'made the run folder', async () => {
+      // The record comes first, so nothing of this run ever exists without an owner on file.
+      const record = ownRunRecord(plan.runId, topology, allNamespaces(plan));
+      await saveRun(record);
+      undo.push('forget the run', () => forgetRun(plan.runId));
       const folder = await makeTempDir({ prefix: `lvs-harness-${plan.runId}-`, unsafeCleanup: true });
       if (!options.keepRunDir) undo.push('remove the run folder', () => folder.cleanup());
+      await saveRun({ ...record, runDir: folder.path });
       return folder.path;
     });
     await stage('namespaces', `created namespaces ${allNamespaces(plan).join(', ')}`, async () => {

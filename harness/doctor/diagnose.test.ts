@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { validateTopologyData } from '../topology/load-topology.js';
+import { renderIpvsRestore } from '../cluster/render-ipvs-rules.js';
+import { diagnoseCluster, formatFindings, type ClusterState } from './diagnose.js';
+import type { HostState } from './host-state.js';
+
+const topology = validateTopologyData({
+  segment: { subnet: '192.168.73.0/24' },
+  hosts: {
+    client: { role: 'client', address: '192.168.73.50' },
+    lvs: { role: 'director', address: '192.168.73.100' },
+    web1: { role: 'real-server', address: '192.168.73.110' },
+  },
+  service: { vip: '192.168.73.120', realServers: [{ host: 'web1' }] },
+});
+
+function healthy(): Map<string, HostState> {
+  return new Map<string, HostState>([
+    ['client', { links: [{ name: 'eth0', up: true, mtu: 1500, addresses: ['192.168.73.50/24'] }], sysctls: {} }],
+    [
+      'lvs',
+      {
+        links: [{ name: 'eth0', up: true, mtu: 1500, addresses: ['192.168.73.100/24', '192.168.73.120/32'] }],
+        sysctls: { 'net.ipv4.ip_forward': '1', 'net.ipv4.conf.all.send_redirects': '0', 'net.ipv4.conf.eth0.send_redirects': '0' },
+      },
+    ],
+    [
+      'web1',
+      {
+        links: [
+          { name: 'eth0', up: true, mtu: 1500, addresses: ['192.168.73.110/24'] },
+          { name: 'tunl0', up: true, mtu: 1480, addresses: ['192.168.73.120/32'] },
+        ],
+        sysctls: {
+          'net.ipv4.conf.all.rp_filter': '0',
+          'net.ipv4.conf.tunl0.rp_filter': '0',
+          'net.ipv4.conf.all.arp_ignore': '1',
+          'net.ipv4.conf.all.arp_announce': '2',
+        },
+      },
+    ],
+  ]);
+}
+
+function stateWith(change: (hosts: Map<string, HostState>) => void, ipvsSave = renderIpvsRestore(topology.service)): ClusterState {
+  const hosts = healthy();
+  change(hosts);
+  return { hosts, ipvsSave, prefixFor: (host) => ['ip', 'netns', 'exec', `ns-${host}`] };
+}
+
+const pitfalls = (state: ClusterState) => diagnoseCluster(topology, state).map((finding) => `${finding.pitfall}@${finding.host}`);
+
+describe('the doctor', () => {
+  it('finds nothing on a healthy cluster', () => {
+    expect(pitfalls(stateWith(() => {}))).toEqual([]);
+    expect(formatFindings([])).toContain('none of the known LVS-TUN pitfalls');
+  });
+
+  it('judges rp_filter by the larger of all and tunl0, and accepts loose mode', () => {
+    expect(pitfalls(stateWith((hosts) => (hosts.get('web1')!.sysctls['net.ipv4.conf.all.rp_filter'] = '1')))).toEqual(['rp-filter-on-tunl0@web1']);
+    expect(pitfalls(stateWith((hosts) => (hosts.get('web1')!.sysctls['net.ipv4.conf.tunl0.rp_filter'] = '1')))).toEqual(['rp-filter-on-tunl0@web1']);
+    expect(pitfalls(stateWith((hosts) => (hosts.get('web1')!.sysctls['net.ipv4.conf.tunl0.rp_filter'] = '2')))).toEqual([]);
+  });
+
+  it('finds a missing tunl0 (and so the missing VIP), and a down one', () => {
+    expect(pitfalls(stateWith((hosts) => (hosts.get('web1')!.links = hosts.get('web1')!.links.filter((link) => link.name !== 'tunl0'))))).toEqual([
+      'tunl0-missing@web1',
+      'vip-missing-on-real-server@web1',
+    ]);
+    expect(pitfalls(stateWith((hosts) => (hosts.get('web1')!.links[1]!.up = false)))).toEqual(['tunl0-down@web1']);
+  });
+
+  it('finds ARP settings that let a real server answer for the VIP', () => {
+    expect(pitfalls(stateWith((hosts) => (hosts.get('web1')!.sysctls['net.ipv4.conf.all.arp_ignore'] = '0')))).toEqual(['arp-ignore@web1']);
+    expect(pitfalls(stateWith((hosts) => (hosts.get('web1')!.sysctls['net.ipv4.conf.eth0.arp_ignore'] = '1', hosts.get('web1')!.sysctls['net.ipv4.conf.all.arp_ignore'] = '0')))).toEqual([]);
+    expect(pitfalls(stateWith((hosts) => (hosts.get('web1')!.sysctls['net.ipv4.conf.all.arp_announce'] = '1')))).toEqual(['arp-announce@web1']);
+  });
+
+  it("finds the director's forwarding, redirects, VIP and IPVS table", () => {
+    expect(pitfalls(stateWith((hosts) => (hosts.get('lvs')!.sysctls['net.ipv4.ip_forward'] = '0')))).toEqual(['director-ip-forward@lvs']);
+    expect(pitfalls(stateWith((hosts) => (hosts.get('lvs')!.sysctls['net.ipv4.conf.eth0.send_redirects'] = '1')))).toEqual(['director-send-redirects@lvs']);
+    expect(pitfalls(stateWith((hosts) => (hosts.get('lvs')!.links[0]!.addresses = ['192.168.73.100/24'])))).toEqual(['vip-missing-on-director@lvs']);
+    expect(pitfalls(stateWith(() => {}, '-A -t 192.168.73.120:80 -s wlc\n'))).toEqual(['ipvs-table-differs@lvs']);
+  });
+
+  it('says why and gives the fixing command in the host namespace', () => {
+    const [finding] = diagnoseCluster(topology, stateWith((hosts) => (hosts.get('web1')!.sysctls['net.ipv4.conf.tunl0.rp_filter'] = '1')));
+    expect(formatFindings([finding!])).toBe(
+      'doctor: rp-filter-on-tunl0 on web1: strict reverse-path filtering on web1\'s tunl0 (effective rp_filter 1: all=0, tunl0=1)\n' +
+        '  why: packets come out of tunl0 from the client, whose route is via the uplink, so strict rp_filter drops every one of them\n' +
+        '  fix: ip netns exec ns-web1 sysctl -w net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0',
+    );
+  });
+});

@@ -1,0 +1,171 @@
+// The doctor: reads a live cluster's kernel state against the known LVS-TUN pitfalls. Pure:
+// each finding says what is wrong, why it breaks the tunnel, and the command that fixes it.
+import { quoteCommand } from '../process/command-error.js';
+import { diffIpvsRules, renderIpvsRestore } from '../cluster/render-ipvs-rules.js';
+import { hostsWithRole, type Host, type Topology } from '../topology/topology.js';
+import type { HostState } from './host-state.js';
+
+export type PitfallId =
+  | 'tunl0-missing'
+  | 'tunl0-down'
+  | 'vip-missing-on-real-server'
+  | 'rp-filter-on-tunl0'
+  | 'arp-ignore'
+  | 'arp-announce'
+  | 'director-ip-forward'
+  | 'director-send-redirects'
+  | 'vip-missing-on-director'
+  | 'ipvs-table-differs';
+
+export interface Finding {
+  pitfall: PitfallId;
+  host: string;
+  problem: string;
+  why: string;
+  /** The command that fixes it, run in the host's namespace. */
+  fix: string;
+}
+
+export interface ClusterState {
+  hosts: Map<string, HostState>;
+  /** `ipvsadm-save -n` from the director. */
+  ipvsSave?: string;
+  /** How a command is run in a host, for the fix lines (e.g. `ip netns exec NS`). */
+  prefixFor: (host: string) => string[];
+}
+
+/** Every pitfall found; an empty list means none of the known ones. */
+export function diagnoseCluster(topology: Topology, state: ClusterState): Finding[] {
+  const findings: Finding[] = [];
+  for (const host of hostsWithRole(topology, 'real-server')) findings.push(...diagnoseRealServer(topology, host, state));
+  for (const host of hostsWithRole(topology, 'director')) findings.push(...diagnoseDirector(topology, host, state));
+  return findings;
+}
+
+function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState): Finding[] {
+  const hostState = state.hosts.get(host.name);
+  if (!hostState) return [];
+  const findings: Finding[] = [];
+  const fix = (...argv: string[]) => quoteCommand([...state.prefixFor(host.name), ...argv]);
+  const sysctl = (key: string) => Number(hostState.sysctls[key] ?? 0);
+  const { vip } = topology.service;
+  const tunl0 = hostState.links.find((link) => link.name === 'tunl0');
+
+  if (!tunl0) {
+    findings.push({
+      pitfall: 'tunl0-missing',
+      host: host.name,
+      problem: `${host.name} has no tunl0`,
+      why: 'the director sends each connection inside IP-in-IP; without the ipip module there is no tunl0 to take the packets out of the tunnel, and they are dropped',
+      fix: 'modprobe ipip',
+    });
+  } else if (!tunl0.up) {
+    findings.push({
+      pitfall: 'tunl0-down',
+      host: host.name,
+      problem: `tunl0 on ${host.name} is down`,
+      why: 'a down tunl0 does not decapsulate: the IP-in-IP packets the director sends are dropped',
+      fix: fix('ip', 'link', 'set', 'tunl0', 'up'),
+    });
+  }
+  if (!hostState.links.some((link) => link.addresses.some((address) => address.split('/')[0] === vip))) {
+    findings.push({
+      pitfall: 'vip-missing-on-real-server',
+      host: host.name,
+      problem: `${host.name} does not hold the VIP ${vip}`,
+      why: 'the decapsulated packet is addressed to the VIP; a host that does not own it drops it (or forwards it) instead of answering',
+      fix: fix('ip', 'addr', 'add', `${vip}/32`, 'dev', 'tunl0'),
+    });
+  }
+  // The kernel uses the larger of conf.all and the interface's own value.
+  const rpFilter = Math.max(sysctl('net.ipv4.conf.all.rp_filter'), sysctl('net.ipv4.conf.tunl0.rp_filter'));
+  if (tunl0 && rpFilter === 1) {
+    findings.push({
+      pitfall: 'rp-filter-on-tunl0',
+      host: host.name,
+      problem: `strict reverse-path filtering on ${host.name}'s tunl0 (effective rp_filter 1: all=${sysctl('net.ipv4.conf.all.rp_filter')}, tunl0=${sysctl('net.ipv4.conf.tunl0.rp_filter')})`,
+      why: "packets come out of tunl0 from the client, whose route is via the uplink, so strict rp_filter drops every one of them",
+      fix: fix('sysctl', '-w', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.tunl0.rp_filter=0'),
+    });
+  }
+  const arpIgnore = Math.max(sysctl('net.ipv4.conf.all.arp_ignore'), sysctl('net.ipv4.conf.eth0.arp_ignore'));
+  if (arpIgnore < 1) {
+    findings.push({
+      pitfall: 'arp-ignore',
+      host: host.name,
+      problem: `${host.name} answers ARP for addresses it holds on other interfaces (effective arp_ignore ${arpIgnore})`,
+      why: 'it answers the client\'s ARP for the VIP, which it holds on tunl0, so the client may send straight to it and bypass the director',
+      fix: fix('sysctl', '-w', 'net.ipv4.conf.all.arp_ignore=1', 'net.ipv4.conf.eth0.arp_ignore=1'),
+    });
+  }
+  const arpAnnounce = Math.max(sysctl('net.ipv4.conf.all.arp_announce'), sysctl('net.ipv4.conf.eth0.arp_announce'));
+  if (arpAnnounce < 2) {
+    findings.push({
+      pitfall: 'arp-announce',
+      host: host.name,
+      problem: `${host.name} may announce the VIP as the source of its ARP requests (effective arp_announce ${arpAnnounce})`,
+      why: "its ARP requests sent from the VIP teach the segment that the VIP is at the real server's MAC, stealing the director's traffic",
+      fix: fix('sysctl', '-w', 'net.ipv4.conf.all.arp_announce=2', 'net.ipv4.conf.eth0.arp_announce=2'),
+    });
+  }
+  return findings;
+}
+
+function diagnoseDirector(topology: Topology, host: Host, state: ClusterState): Finding[] {
+  const hostState = state.hosts.get(host.name);
+  if (!hostState) return [];
+  const findings: Finding[] = [];
+  const fix = (...argv: string[]) => quoteCommand([...state.prefixFor(host.name), ...argv]);
+  const sysctl = (key: string) => Number(hostState.sysctls[key] ?? 0);
+  const { vip } = topology.service;
+
+  if (sysctl('net.ipv4.ip_forward') !== 1) {
+    findings.push({
+      pitfall: 'director-ip-forward',
+      host: host.name,
+      problem: `ip_forward is off on the director ${host.name}`,
+      why: 'the walkthrough turns it on: IPVS NAT and a director that also routes need it, and a director that drops forwarded packets hides which path traffic takes',
+      fix: fix('sysctl', '-w', 'net.ipv4.ip_forward=1'),
+    });
+  }
+  // send_redirects is on when either conf.all or the interface's own is on.
+  if (sysctl('net.ipv4.conf.all.send_redirects') === 1 || sysctl('net.ipv4.conf.eth0.send_redirects') === 1) {
+    findings.push({
+      pitfall: 'director-send-redirects',
+      host: host.name,
+      problem: `the director ${host.name} sends ICMP redirects (all=${sysctl('net.ipv4.conf.all.send_redirects')}, eth0=${sysctl('net.ipv4.conf.eth0.send_redirects')})`,
+      why: 'a director that sends a packet back out of the interface it came in on redirects the client to the real server, around IPVS',
+      fix: fix('sysctl', '-w', 'net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.eth0.send_redirects=0'),
+    });
+  }
+  if (hostsWithRole(topology, 'director').length === 1 && !hostState.links.some((link) => link.addresses.some((address) => address.split('/')[0] === vip))) {
+    findings.push({
+      pitfall: 'vip-missing-on-director',
+      host: host.name,
+      problem: `the director ${host.name} does not hold the VIP ${vip}`,
+      why: 'nobody answers the client\'s ARP for the VIP (the real servers must not), so no connection reaches IPVS',
+      fix: fix('ip', 'addr', 'add', `${vip}/32`, 'dev', 'eth0'),
+    });
+  }
+  if (state.ipvsSave !== undefined) {
+    const { missing, unexpected } = diffIpvsRules(renderIpvsRestore(topology.service), state.ipvsSave);
+    if (missing.length > 0 || unexpected.length > 0) {
+      findings.push({
+        pitfall: 'ipvs-table-differs',
+        host: host.name,
+        problem: `the IPVS table on ${host.name} differs from the topology:${missing.map((rule) => `\n    missing:    ${rule}`).join('')}${unexpected.map((rule) => `\n    unexpected: ${rule}`).join('')}`,
+        why: 'connections are scheduled by what the kernel holds, not by what the topology says',
+        fix: `${quoteCommand([...state.prefixFor(host.name), 'ipvsadm', '-C'])} && ${quoteCommand([...state.prefixFor(host.name), 'ipvsadm-restore'])} < rules (the rules: lvs-harness status)`,
+      });
+    }
+  }
+  return findings;
+}
+
+/** The findings as text a person reads top to bottom. */
+export function formatFindings(findings: readonly Finding[]): string {
+  if (findings.length === 0) return 'doctor: none of the known LVS-TUN pitfalls found';
+  return findings
+    .map((finding) => `doctor: ${finding.pitfall} on ${finding.host}: ${finding.problem}\n  why: ${finding.why}\n  fix: ${finding.fix}`)
+    .join('\n');
+}

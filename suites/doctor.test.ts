@@ -1,0 +1,54 @@
+// The doctor on a live cluster: nothing on the seed's cluster; each known pitfall found when
+// the cluster is broken that way (and nothing once it is mended again).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCluster } from '../harness/cluster/build-cluster.js';
+import type { Cluster } from '../harness/cluster/cluster.js';
+import { runDoctor } from '../harness/doctor/doctor.js';
+import type { PitfallId } from '../harness/doctor/diagnose.js';
+import { seedTopology } from './support/topologies.js';
+
+const VIP = '192.168.73.120';
+
+/** One way to break the cluster, and the command that mends it. */
+interface Breakage {
+  pitfall: PitfallId;
+  host: string;
+  breakWith: string[];
+  mendWith: string[];
+}
+
+const BREAKAGES: Breakage[] = [
+  { pitfall: 'rp-filter-on-tunl0', host: 'web1', breakWith: ['sysctl', '-w', 'net.ipv4.conf.tunl0.rp_filter=1'], mendWith: ['sysctl', '-w', 'net.ipv4.conf.tunl0.rp_filter=0'] },
+  { pitfall: 'arp-ignore', host: 'web2', breakWith: ['sysctl', '-w', 'net.ipv4.conf.all.arp_ignore=0', 'net.ipv4.conf.eth0.arp_ignore=0'], mendWith: ['sysctl', '-w', 'net.ipv4.conf.all.arp_ignore=1', 'net.ipv4.conf.eth0.arp_ignore=1'] },
+  { pitfall: 'arp-announce', host: 'web1', breakWith: ['sysctl', '-w', 'net.ipv4.conf.all.arp_announce=0', 'net.ipv4.conf.eth0.arp_announce=0'], mendWith: ['sysctl', '-w', 'net.ipv4.conf.all.arp_announce=2', 'net.ipv4.conf.eth0.arp_announce=2'] },
+  { pitfall: 'tunl0-down', host: 'web2', breakWith: ['ip', 'link', 'set', 'tunl0', 'down'], mendWith: ['ip', 'link', 'set', 'tunl0', 'up'] },
+  { pitfall: 'vip-missing-on-real-server', host: 'web1', breakWith: ['ip', 'addr', 'del', `${VIP}/32`, 'dev', 'tunl0'], mendWith: ['ip', 'addr', 'add', `${VIP}/32`, 'dev', 'tunl0'] },
+  { pitfall: 'director-ip-forward', host: 'lvs', breakWith: ['sysctl', '-w', 'net.ipv4.ip_forward=0'], mendWith: ['sysctl', '-w', 'net.ipv4.ip_forward=1'] },
+  { pitfall: 'director-send-redirects', host: 'lvs', breakWith: ['sysctl', '-w', 'net.ipv4.conf.eth0.send_redirects=1'], mendWith: ['sysctl', '-w', 'net.ipv4.conf.eth0.send_redirects=0'] },
+  { pitfall: 'vip-missing-on-director', host: 'lvs', breakWith: ['ip', 'addr', 'del', `${VIP}/32`, 'dev', 'eth0'], mendWith: ['ip', 'addr', 'add', `${VIP}/32`, 'dev', 'eth0'] },
+  { pitfall: 'ipvs-table-differs', host: 'lvs', breakWith: ['ipvsadm', '-d', '-t', `${VIP}:80`, '-r', '192.168.73.111:80'], mendWith: ['ipvsadm', '-a', '-t', `${VIP}:80`, '-r', '192.168.73.111:80', '-i', '-w', '1'] },
+];
+
+describe('the doctor on a live cluster', () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = await buildCluster(await seedTopology());
+  });
+  afterAll(() => cluster?.stop());
+
+  it("finds nothing on the seed's cluster", async () => {
+    expect(await runDoctor(cluster)).toEqual([]);
+  });
+
+  it.each(BREAKAGES)('finds $pitfall on $host broken that way, with a fix that mends it', async ({ pitfall, host, breakWith, mendWith }) => {
+    await cluster.exec(host, breakWith);
+    try {
+      const findings = await runDoctor(cluster);
+      expect(findings.map((finding) => `${finding.pitfall}@${finding.host}`)).toEqual([`${pitfall}@${host}`]);
+      expect(findings[0]!.fix).toContain(`ip netns exec ${cluster.namespaceOf(host)} `);
+    } finally {
+      await cluster.exec(host, mendWith);
+    }
+    expect(await runDoctor(cluster)).toEqual([]);
+  });
+});
