@@ -5,6 +5,7 @@ import { TopologyError } from '../topology/topology-error.js';
 import { EnvironmentError } from '../kernel/choose-kernel.js';
 import { MissingToolError } from '../kernel/find-tool.js';
 import { GuestError } from '../kernel/run-in-uml.js';
+import { NoSuchRunError } from '../cluster/live-run.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ASSERTION_FAILED = 1;
@@ -21,7 +22,8 @@ export function isInputOrEnvironmentError(error: unknown): boolean {
     error instanceof UsageError ||
     error instanceof EnvironmentError ||
     error instanceof MissingToolError ||
-    error instanceof GuestError
+    error instanceof GuestError ||
+    error instanceof NoSuchRunError
   );
 }
 

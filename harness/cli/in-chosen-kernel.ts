@@ -10,6 +10,8 @@ export interface UmlSettings {
   modulesDir?: string;
   memoryMb?: number;
   timeoutMs?: number;
+  /** Host folders the command writes to, made writable inside User-Mode Linux. */
+  writableFolders?: string[];
 }
 
 /**

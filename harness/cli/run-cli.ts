@@ -1,13 +1,38 @@
 // Dispatches the subcommands and turns errors into a message and an exit code.
 import type { Subcommand } from './command.js';
+import { bundleCommand } from './commands/bundle-command.js';
+import { captureCommand } from './commands/capture-command.js';
+import { checkCommand } from './commands/check-command.js';
 import { demoCommand } from './commands/demo-command.js';
+import { doctorCommand } from './commands/doctor-command.js';
+import { downCommand } from './commands/down-command.js';
+import { execCommand } from './commands/exec-command.js';
+import { gcCommand } from './commands/gc-command.js';
+import { requestCommand } from './commands/request-command.js';
+import { statusCommand } from './commands/status-command.js';
+import { upCommand } from './commands/up-command.js';
 import { kernelCommand } from './commands/kernel-command.js';
 import { runCommand } from './commands/run-command.js';
 import { vmCommand } from './commands/vm-command.js';
 import { EXIT_BAD_INPUT, exitCodeFor, isInputOrEnvironmentError } from './exit-codes.js';
 import { VerdictError } from '../checks/verdict.js';
 
-const SUBCOMMANDS: Subcommand[] = [demoCommand, kernelCommand, runCommand, vmCommand];
+const SUBCOMMANDS: Subcommand[] = [
+  demoCommand,
+  checkCommand,
+  upCommand,
+  requestCommand,
+  statusCommand,
+  execCommand,
+  captureCommand,
+  doctorCommand,
+  bundleCommand,
+  downCommand,
+  gcCommand,
+  kernelCommand,
+  runCommand,
+  vmCommand,
+];
 
 function usage(): string {
   const width = Math.max(...SUBCOMMANDS.map((command) => command.name.length));

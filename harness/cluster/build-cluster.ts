@@ -32,6 +32,8 @@ export interface BuildOptions {
   /** Fail on purpose right after this step: how the cleanup-on-failure tests break a build. */
   injectFailureAfter?: BuildStage;
   readyTimeoutMs?: number;
+  /** Start servers so they outlive this process: for a cluster left up (`lvs-harness up`). */
+  detachable?: boolean;
 }
 
 export interface StageTiming {
@@ -97,7 +99,7 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
     await stage('http-servers', 'started the HTTP servers', () =>
       Promise.all(
         hostsWithRole(topology, 'real-server').map(async (host) => {
-          const server = await startHttpServer(runner, host, namespaceOf(plan, host.name), runDir);
+          const server = await startHttpServer(runner, host, namespaceOf(plan, host.name), runDir, options.detachable);
           undo.push(`stop the HTTP server on ${host.name}`, () => server.stop());
         }),
       ),

@@ -7,8 +7,15 @@ import type { ClusterPlan } from './cluster-plan.js';
 import { namespaceOf } from './cluster-plan.js';
 import type { ClientAgent, HttpOutcome } from './client-agent.js';
 import type { UndoStack } from './undo-stack.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { findRun, registryFolder, saveRun } from './run-registry.js';
+import type { JournalEntry } from '../process/command-journal.js';
 import { hostsWithRole } from '../topology/topology.js';
 import { formatIpv4, parseIpv4Cidr } from '../topology/ipv4.js';
+
+/** Where a detached run keeps the commands that built it. */
+export const BUILD_JOURNAL_FILE = 'build-commands.json';
 
 /** The segment's broadcast address. */
 export function segmentBroadcast(topology: Topology): string {
@@ -31,7 +38,17 @@ export class Cluster {
     private readonly undo: UndoStack,
     /** How long each build stage took, for benchmarks. */
     readonly stageTimings: ReadonlyArray<{ stage: string; ms: number }> = [],
-  ) {}
+  ) {
+    // Built at the moment of construction: what the journal holds now is the build.
+    this.buildCommandCount = runner.journal.entries.length;
+  }
+
+  private readonly buildCommandCount: number;
+
+  /** The commands that built the cluster, in order (what a bundle's commands.sh replays). */
+  get buildCommands(): JournalEntry[] {
+    return this.runner.journal.entries.slice(0, this.buildCommandCount);
+  }
 
   get topology(): Topology {
     return this.plan.topology;
@@ -92,6 +109,21 @@ export class Cluster {
   /** The director's IPVS table, as `ipvsadm -Ln` prints it. */
   async ipvsTable(flags: string[] = []): Promise<string> {
     return (await this.exec(this.director.name, ['ipvsadm', '-Ln', ...flags])).stdout;
+  }
+
+  /**
+   * Leaves the cluster running after this process ends (`lvs-harness up`): the run's record
+   * says so, and `lvs-harness down` (or stopRun) removes it later. Only a cluster built with
+   * `detachable` has servers that survive this process.
+   */
+  async detach(): Promise<void> {
+    const record = await findRun(this.runId);
+    if (!record) throw new Error(`run ${this.runId} has no record under ${registryFolder()}`);
+    // The journal dies with this process: keep the build's commands for a later bundle.
+    await writeFile(join(this.runDir, BUILD_JOURNAL_FILE), JSON.stringify(this.buildCommands));
+    await this.clientAgent.stop();
+    await saveRun({ ...record, detached: true });
+    this.undo.release();
   }
 
   /** Tears everything down, last made first. Safe to call twice. */

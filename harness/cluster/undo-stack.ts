@@ -6,12 +6,31 @@ export interface UndoFailure {
   error: unknown;
 }
 
+/** Every stack not yet unwound in this process: what a signal handler must undo before exiting. */
+const liveStacks = new Set<UndoStack>();
+
+/** Unwinds every live stack (on SIGINT or SIGTERM), and reports what could not be undone. */
+export async function unwindAllUndoStacks(): Promise<UndoFailure[]> {
+  const failures = await Promise.all([...liveStacks].map((stack) => stack.unwind()));
+  return failures.flat();
+}
+
 export class UndoStack {
   private readonly steps: Array<{ label: string; undo: () => Promise<void> }> = [];
   private unwinding?: Promise<UndoFailure[]>;
 
+  constructor() {
+    liveStacks.add(this);
+  }
+
   push(label: string, undo: () => Promise<void>): void {
     this.steps.push({ label, undo });
+  }
+
+  /** Forgets every step without running it: the resources now belong to someone else. */
+  release(): void {
+    this.steps.length = 0;
+    liveStacks.delete(this);
   }
 
   get size(): number {
@@ -30,6 +49,7 @@ export class UndoStack {
           failures.push({ label: step.label, error });
         }
       }
+      liveStacks.delete(this);
       return failures;
     })();
     return this.unwinding;

@@ -5,8 +5,7 @@ export type GuestEnd =
   | { kind: 'no-status'; startedCommand: boolean }
   | { kind: 'panicked' }
   | { kind: 'hung'; timeoutMs: number }
-  | { kind: 'killed'; signal: string }
-  | { kind: 'interrupted'; signal: string };
+  | { kind: 'killed'; signal: string };
 
 /** The message for a run that did not end with the command's exit status. */
 export function describeGuestEnd(end: GuestEnd, consoleTail: string): string {
@@ -24,8 +23,6 @@ export function describeGuestEnd(end: GuestEnd, consoleTail: string): string {
         return `the User-Mode Linux kernel did not finish within ${Math.round(end.timeoutMs / 1000)} s and was killed (hung)`;
       case 'killed':
         return `the User-Mode Linux kernel was killed by ${end.signal}`;
-      case 'interrupted':
-        return `interrupted by ${end.signal}: the User-Mode Linux kernel was stopped`;
     }
   })();
   const tail = consoleTail.trim();

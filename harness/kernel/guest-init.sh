@@ -16,10 +16,15 @@ mkdir -p /run/netns /tmp/home
 # The exchange folder, read-write: job in, exit status and evidence out.
 mount -t hostfs -o "$X" none "$X" || { say "cannot mount the exchange folder $X"; poweroff -f; }
 # Host folders under /tmp that the command needs (the tmpfs above hides the host's /tmp).
-while IFS= read -r folder; do
+while IFS= read -r folder || [ -n "$folder" ]; do
   [ -n "$folder" ] || continue
   mkdir -p "$folder" && mount -r -t hostfs -o "$folder" none "$folder" || say "cannot mount $folder"
 done < "$X/mounts"
+# Host folders the command writes its results to (a bundle, kept captures), read-write.
+while IFS= read -r folder || [ -n "$folder" ]; do
+  [ -n "$folder" ] || continue
+  mkdir -p "$folder" && mount -t hostfs -o "$folder" none "$folder" || say "cannot mount $folder read-write"
+done < "$X/rw-mounts"
 
 # modprobe looks in <root>/lib/modules/<release>, which the host does not have: point it at
 # the UML package's modules through a folder of our own.

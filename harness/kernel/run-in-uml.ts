@@ -11,6 +11,7 @@ import { modulesToLoad } from './kernel-modules.js';
 import { describeGuestEnd, type GuestEnd } from './guest-end.js';
 import { findTool, MissingToolError } from './find-tool.js';
 import { ConsoleFilter } from './console-filter.js';
+import { UndoStack } from '../cluster/undo-stack.js';
 
 export interface UmlRunOptions {
   argv: readonly string[];
@@ -28,6 +29,8 @@ export interface UmlRunOptions {
   onConsole?: (text: string) => void;
   /** Host folders to make visible inside even though they are under /tmp. */
   extraMounts?: string[];
+  /** Host folders the command may write to (everything else of the host is read-only). */
+  writableFolders?: string[];
 }
 
 export interface UmlRunResult {
@@ -60,18 +63,24 @@ export async function runInUml(options: UmlRunOptions): Promise<UmlRunResult> {
   const exchange = await mkdtemp('/var/tmp/lvs-harness/vm-');
   const outputDir = join(exchange, 'output');
   let keepExchange = false;
+  // On SIGINT or SIGTERM the CLI unwinds this: the kernel killed, the exchange folder removed.
+  const undo = new UndoStack();
+  undo.push('remove the exchange folder', async () => {
+    if (!keepExchange) await rm(exchange, { recursive: true, force: true });
+  });
   try {
     await mkdir(outputDir);
     await copyFile(packagePath('harness', 'kernel', 'guest-init.sh'), join(exchange, 'init.sh'));
     await writeFile(join(exchange, 'cwd'), cwd);
     await writeFile(join(exchange, 'modules-dir'), modulesDir);
-    await writeFile(join(exchange, 'modules'), modulesToLoad().join('\n'));
-    await writeFile(join(exchange, 'mounts'), foldersHiddenByGuestTmp([cwd, packagePath(), ...(options.extraMounts ?? [])]).join('\n'));
+    await writeFile(join(exchange, 'modules'), lines(modulesToLoad()));
+    await writeFile(join(exchange, 'mounts'), lines(foldersHiddenByGuestTmp([cwd, packagePath(), ...(options.extraMounts ?? [])])));
+    await writeFile(join(exchange, 'rw-mounts'), lines([...new Set(options.writableFolders ?? [])]));
     await writeFile(join(exchange, 'command'), encodeCommand(options.argv, guestEnvironment(options.env, outputDir), join(exchange, 'exit-status')));
 
     const interactive = process.stdin.isTTY === true && options.onConsole === undefined;
     if (interactive) await writeFile(join(exchange, 'interactive'), 'yes');
-    const end = await bootAndWait(kernel, exchange, interactive, options);
+    const end = await bootAndWait(kernel, exchange, interactive, options, undo);
     const statusText = await readFile(join(exchange, 'exit-status'), 'utf8').catch(() => undefined);
     if (end.kind !== 'powered-off' || statusText === undefined) {
       const startedCommand = existsSync(join(exchange, 'started'));
@@ -80,8 +89,13 @@ export async function runInUml(options: UmlRunOptions): Promise<UmlRunResult> {
     keepExchange = (await readdir(outputDir)).length > 0;
     return { exitCode: Number(statusText.trim()), outputDir: keepExchange ? outputDir : undefined, durationMs: Date.now() - started };
   } finally {
-    if (!keepExchange) await rm(exchange, { recursive: true, force: true });
+    await undo.unwind();
   }
+}
+
+/** One entry per line, each ended by a newline (sh's read drops an unterminated last line). */
+function lines(entries: readonly string[]): string {
+  return entries.map((entry) => `${entry}\n`).join('');
 }
 
 /** The modules folder matching the kernel's release, from the UML package. */
@@ -127,7 +141,7 @@ export function foldersHiddenByGuestTmp(folders: readonly string[]): string[] {
   return [...new Set(folders.filter((folder) => folder === '/tmp' || folder.startsWith('/tmp/')))];
 }
 
-async function bootAndWait(kernel: string, exchange: string, interactive: boolean, options: UmlRunOptions): Promise<GuestEnd & { consoleTail: string }> {
+async function bootAndWait(kernel: string, exchange: string, interactive: boolean, options: UmlRunOptions, undo: UndoStack): Promise<GuestEnd & { consoleTail: string }> {
   const args = [
     `mem=${options.memoryMb ?? 2048}M`,
     'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'ro',
@@ -165,28 +179,24 @@ async function bootAndWait(kernel: string, exchange: string, interactive: boolea
     }
   };
   let hung = false;
-  let interruptedBy: string | undefined;
   const timeoutMs = options.timeoutMs ?? 60 * 60_000;
   const timer = setTimeout(() => {
     hung = true;
     killGroup();
   }, timeoutMs);
-  const onSignal = (signal: NodeJS.Signals) => {
-    interruptedBy = signal;
+  undo.push('kill the User-Mode Linux kernel', async () => {
     killGroup();
-  };
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGHUP', onSignal);
+    await child;
+  });
   try {
     const result = await child;
     const consoleTail = tail.slice(-CONSOLE_TAIL_LINES).join('\n');
-    if (interruptedBy) return { kind: 'interrupted', signal: interruptedBy, consoleTail };
     if (hung) return { kind: 'hung', timeoutMs, consoleTail };
     if (/Kernel panic/.test(consoleTail)) return { kind: 'panicked', consoleTail };
     if (result.signal) return { kind: 'killed', signal: result.signal, consoleTail };
     return { kind: 'powered-off', consoleTail };
   } finally {
     clearTimeout(timer);
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal).off('SIGHUP', onSignal);
     killGroup();
   }
 }

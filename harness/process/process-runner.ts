@@ -1,5 +1,7 @@
 // The one way the harness runs a process: an argument vector (never a shell string), an
 // optional namespace, every run journaled, every failure a CommandError.
+import { spawn } from 'node:child_process';
+import { open } from 'node:fs/promises';
 import { execa } from 'execa';
 import { CommandError } from './command-error.js';
 import { CommandJournal } from './command-journal.js';
@@ -35,6 +37,13 @@ export interface SpawnOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+
+let interactiveChildren = 0;
+
+/** True while a command owns the terminal: Ctrl-C is then the command's, not ours. */
+export function terminalHandedToChild(): boolean {
+  return interactiveChildren > 0;
+}
 
 export class ProcessRunner {
   constructor(readonly journal = new CommandJournal()) {}
@@ -72,6 +81,45 @@ export class ProcessRunner {
       });
     }
     return { exitCode: result.exitCode ?? -1, stdout, stderr, durationMs: entry.durationMs };
+  }
+
+  /**
+   * Starts a process that outlives this one (a server of a cluster left up): its own session,
+   * output to a file, no pipes back to us. Resolves with its pid.
+   */
+  async spawnDetached(argv: readonly string[], options: { netns?: string; logFile: string; env?: Record<string, string> }): Promise<number> {
+    const fullArgv = inNamespace(argv, options.netns);
+    const [file, ...args] = fullArgv as [string, ...string[]];
+    this.journal.record({ argv: fullArgv, background: true, startedAt: Date.now() });
+    const log = await open(options.logFile, 'a');
+    try {
+      const child = spawn(file, args, { detached: true, stdio: ['ignore', log.fd, log.fd], env: options.env ?? process.env });
+      const pid = await new Promise<number>((resolve, reject) => {
+        child.once('spawn', () => resolve(child.pid!));
+        child.once('error', (error) =>
+          reject(new CommandError({ argv: fullArgv, netns: options.netns, stdout: '', stderr: '', durationMs: 0, timedOut: false, startError: error.message })),
+        );
+      });
+      child.unref();
+      return pid;
+    } finally {
+      await log.close();
+    }
+  }
+
+  /** Runs a command with the terminal (stdin, stdout, stderr) handed to it; resolves with its exit code. */
+  async runInteractive(argv: readonly string[], options: { netns?: string; env?: Record<string, string> } = {}): Promise<number> {
+    const fullArgv = inNamespace(argv, options.netns);
+    const [file, ...args] = fullArgv as [string, ...string[]];
+    const entry = this.journal.record({ argv: fullArgv, background: false, startedAt: Date.now() });
+    interactiveChildren += 1;
+    const result = await execa(file, args, { stdio: 'inherit', reject: false, env: options.env }).finally(() => (interactiveChildren -= 1));
+    entry.durationMs = Date.now() - entry.startedAt;
+    entry.exitCode = result.exitCode;
+    if (result.exitCode === undefined && !result.signal) {
+      throw new CommandError({ argv: fullArgv, netns: options.netns, stdout: '', stderr: '', durationMs: entry.durationMs, timedOut: false, startError: result.shortMessage });
+    }
+    return result.exitCode ?? 128;
   }
 
   /** Starts a long-lived process (a server, an agent); the caller owns stopping it. */

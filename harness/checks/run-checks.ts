@@ -1,0 +1,81 @@
+// The assertions `lvs-harness check` runs on a built cluster, in order: round-robin, the TUN
+// contract from captures, and the doctor's reading of the kernel state. Each ends as a Verdict.
+import { release } from 'node:os';
+import type { Cluster } from '../cluster/cluster.js';
+import { runDoctor } from '../doctor/doctor.js';
+import { formatFindings, type Finding } from '../doctor/diagnose.js';
+import type { ConnectionVerdict } from '../verdicts/index.js';
+import { judgeRoundRobin } from './round-robin.js';
+import { checkTunContract } from './tun-contract-check.js';
+import type { Verdict } from './verdict.js';
+
+export const ASSERTIONS = ['round-robin', 'tun-contract', 'doctor'] as const;
+export type AssertionName = (typeof ASSERTIONS)[number];
+
+export interface CheckReport {
+  topology: string;
+  source?: string;
+  runId: string;
+  kernel: string;
+  passed: boolean;
+  verdicts: Verdict[];
+  findings: Finding[];
+  connections: ConnectionVerdict[];
+  captureFolder?: string;
+}
+
+export interface CheckOptions {
+  assertions?: readonly AssertionName[];
+  connections?: number;
+  keepCaptures?: boolean;
+  onProgress?: (message: string) => void;
+}
+
+/** Runs the chosen assertions on the cluster; never throws for a failed one. */
+export async function runChecks(cluster: Cluster, options: CheckOptions = {}): Promise<CheckReport> {
+  const wanted = new Set(options.assertions ?? ASSERTIONS);
+  const connections = options.connections ?? 8;
+  const progress = options.onProgress ?? (() => {});
+  const report: CheckReport = {
+    topology: cluster.topology.name,
+    source: cluster.topology.source,
+    runId: cluster.runId,
+    kernel: `${process.env.LVS_HARNESS_GUEST === '1' ? 'User-Mode Linux' : 'host kernel'} ${release()}`,
+    passed: true,
+    verdicts: [],
+    findings: [],
+    connections: [],
+  };
+  if (wanted.has('round-robin')) {
+    progress(`round-robin: ${connections} connections to ${cluster.vipUrl}`);
+    report.verdicts.push(judgeRoundRobin(cluster.topology, await cluster.request({ count: connections, timeoutMs: 2_000 })));
+  }
+  if (wanted.has('tun-contract')) {
+    progress(`TUN contract: capturing ${connections} connections at every host`);
+    const check = await checkTunContract(cluster, { connections, keepCaptures: options.keepCaptures, requestTimeoutMs: 2_000 });
+    report.verdicts.push(check.verdict);
+    report.connections = check.connections;
+    report.captureFolder = check.captureFolder;
+  }
+  if (wanted.has('doctor')) {
+    progress('doctor: reading every host\'s kernel state');
+    report.findings = await runDoctor(cluster);
+    report.verdicts.push({ property: 'doctor', ok: report.findings.length === 0, message: formatFindings(report.findings) });
+  }
+  report.passed = report.verdicts.every((verdict) => verdict.ok);
+  return report;
+}
+
+/** The report as a person reads it: one line per assertion, details under a failure. */
+export function formatCheckReport(report: CheckReport): string {
+  const width = Math.max(...report.verdicts.map((verdict) => verdict.property.length));
+  const lines = [`check ${report.topology} (run ${report.runId}, ${report.kernel})`];
+  for (const verdict of report.verdicts) {
+    const [first, ...rest] = verdict.message.split('\n');
+    lines.push(`${verdict.ok ? 'PASS' : 'FAIL'}  ${verdict.property.padEnd(width)}  ${first}`);
+    if (!verdict.ok || verdict.property === 'TUN contract') lines.push(...rest.map((line) => `      ${line}`));
+  }
+  const failed = report.verdicts.filter((verdict) => !verdict.ok).length;
+  lines.push(`result: ${report.passed ? 'passed' : 'FAILED'} (${report.verdicts.length - failed} of ${report.verdicts.length} assertions held)`);
+  return lines.join('\n');
+}

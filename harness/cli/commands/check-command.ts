@@ -1,0 +1,97 @@
+// `lvs-harness check FILE`: build the cluster a file describes, run the assertions, print a
+// report per property with the evidence, tear down. Exit 0 all held, 1 one failed, 2 could not run.
+import { rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { buildCluster } from '../../cluster/build-cluster.js';
+import { ASSERTIONS, formatCheckReport, runChecks, type AssertionName } from '../../checks/run-checks.js';
+import { writeBundle } from '../../bundle/write-bundle.js';
+import { loadTopologyFile } from '../../topology/load-topology.js';
+import type { Subcommand } from '../command.js';
+import { EXIT_ASSERTION_FAILED, EXIT_OK, UsageError } from '../exit-codes.js';
+import { inChosenKernel } from '../in-chosen-kernel.js';
+import { parseOptions, wholeNumber } from '../parse-options.js';
+import { say } from '../say.js';
+import { umlOptions, umlOptionsHelp, umlSettings } from './vm-command.js';
+
+export const checkCommand: Subcommand = {
+  name: 'check',
+  summary: 'build a topology, run its assertions, report per property, tear down',
+  help: `Usage: lvs-harness check FILE [options]
+
+Builds the cluster FILE describes in the chosen kernel, runs the assertions and prints a
+report per property with its evidence, then tears the cluster down:
+  round-robin    N connections to the VIP; every one answered, the real servers taking turns
+  tun-contract   the same N connections captured with tcpdump at every host and judged on
+                 the five LVS-TUN properties (failing captures are kept and named)
+  doctor         the hosts' kernel state read against the known LVS-TUN pitfalls
+
+  --assert LIST       comma-separated subset of: ${ASSERTIONS.join(', ')} (default: all)
+  --connections N     connections per assertion (default 8)
+  --keep-captures     keep the captures even when the contract holds
+  --bundle OUT        also write a bundle (.tar.gz) with everything needed to replay and read
+  --json              print the report as JSON
+${umlOptionsHelp}
+
+Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment.`,
+  async run(args) {
+    const { values, positionals } = parseOptions('check', args, {
+      ...umlOptions,
+      json: { type: 'boolean' },
+      connections: { type: 'string' },
+      'keep-captures': { type: 'boolean' },
+      bundle: { type: 'string' },
+      assert: { type: 'string' },
+    });
+    if (values.help) return console.log(this.help), 0;
+    if (positionals.length !== 1) throw new UsageError('check: give exactly one topology FILE (lvs-harness check FILE)');
+    const file = resolve(positionals[0]!);
+    const connections = wholeNumber('check', 'connections', values.connections, 8);
+    const assertions = parseAssertions(values.assert);
+    const bundle = values.bundle === undefined ? undefined : resolve(values.bundle);
+    const topology = await loadTopologyFile(file);
+
+    const again = ['check', file, '--connections', String(connections), '--assert', assertions.join(',')];
+    if (values.json) again.push('--json');
+    if (values['keep-captures']) again.push('--keep-captures');
+    if (bundle) again.push('--bundle', bundle);
+    const uml = { ...umlSettings('check', values), writableFolders: bundle ? [dirname(bundle)] : [] };
+
+    return inChosenKernel(again, async () => {
+      say(`building ${topology.name} from ${file}`);
+      const cluster = await buildCluster(topology, { onProgress: (line) => say(`  ${line}`) });
+      try {
+        // A bundle carries the captures, so they are kept at least until it is written.
+        const keepCaptures = values['keep-captures'] === true || bundle !== undefined;
+        const report = await runChecks(cluster, { assertions, connections, keepCaptures, onProgress: say });
+        console.log(values.json ? JSON.stringify(report, null, 2) : formatCheckReport(report));
+        if (bundle) {
+          say('writing the bundle');
+          const written = await writeBundle(bundle, {
+            plan: cluster.plan,
+            runner: cluster.runner,
+            buildCommands: cluster.buildCommands,
+            runDir: cluster.runDir,
+            report,
+            captureFolder: report.captureFolder,
+          });
+          say(`bundle written: ${written}`);
+          if (report.passed && !values['keep-captures'] && report.captureFolder) await rm(report.captureFolder, { recursive: true, force: true });
+        }
+        return report.passed ? EXIT_OK : EXIT_ASSERTION_FAILED;
+      } finally {
+        await cluster.stop();
+        say(`tore down run ${cluster.runId}`);
+      }
+    }, uml);
+  },
+};
+
+function parseAssertions(text: string | undefined): AssertionName[] {
+  if (text === undefined) return [...ASSERTIONS];
+  const names = text.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !(ASSERTIONS as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new UsageError(`check: --assert takes ${ASSERTIONS.join(', ')}; got ${JSON.stringify(text)}`);
+  }
+  return names as AssertionName[];
+}

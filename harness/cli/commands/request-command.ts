@@ -1,0 +1,45 @@
+// `lvs-harness request`: curl the VIP from the client of a live cluster and show who answered.
+import { namespaceOf } from '../../cluster/cluster-plan.js';
+import { ClientAgent } from '../../cluster/client-agent.js';
+import { identifyAnswers } from '../../checks/round-robin.js';
+import { clientHost } from '../../topology/topology.js';
+import type { Subcommand } from '../command.js';
+import { EXIT_ASSERTION_FAILED, EXIT_OK } from '../exit-codes.js';
+import { parseOptions, wholeNumber } from '../parse-options.js';
+import { liveRunFrom, runOption, runOptionHelp } from './live-run-option.js';
+
+export const requestCommand: Subcommand = {
+  name: 'request',
+  summary: 'make requests from the client to the VIP of a live cluster, showing who answered',
+  help: `Usage: lvs-harness request [--run ID] [--count N] [--json]
+
+Makes N GET requests (default 4) from the client's namespace to the VIP, each on a new TCP
+connection, and prints the client port and the answer of each. Exits 1 if any failed.
+
+${runOptionHelp}
+  --count N     how many requests (default 4)
+  --json        print the outcomes as JSON`,
+  async run(args) {
+    const { values } = parseOptions('request', args, { ...runOption, count: { type: 'string' }, json: { type: 'boolean' } }, false);
+    if (values.help) return console.log(this.help), 0;
+    const count = wholeNumber('request', 'count', values.count, 4);
+    const { plan, runner } = await liveRunFrom(values);
+    const client = clientHost(plan.topology);
+    const { vip, port } = plan.topology.service;
+    const agent = await ClientAgent.start(runner, namespaceOf(plan, client.name));
+    try {
+      const outcomes = [];
+      for (let index = 0; index < count; index += 1) outcomes.push(await agent.get(`http://${vip}:${port}/`, 3_000));
+      const answers = identifyAnswers(plan.topology, outcomes);
+      if (values.json) console.log(JSON.stringify(answers, null, 2));
+      else
+        answers.forEach(({ server, outcome }, index) => {
+          const what = outcome.ok ? `${outcome.body?.trim()}${server ? '' : ' (not a listed real server)'}` : `FAILED: ${outcome.error}`;
+          console.log(`${String(index + 1).padStart(3)}  ${`${client.address}:${outcome.localPort ?? '?'}`.padEnd(22)} ${what}`);
+        });
+      return outcomes.every((outcome) => outcome.ok) ? EXIT_OK : EXIT_ASSERTION_FAILED;
+    } finally {
+      await agent.stop();
+    }
+  },
+};
