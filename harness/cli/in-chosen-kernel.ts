@@ -12,6 +12,8 @@ export interface UmlSettings {
   timeoutMs?: number;
   /** Host folders the command writes to, made writable inside User-Mode Linux. */
   writableFolders?: string[];
+  /** Host folders the command reads (a topology file's), made visible even under /tmp. */
+  extraMounts?: string[];
 }
 
 /**

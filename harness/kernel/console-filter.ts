@@ -12,6 +12,11 @@ export class ConsoleFilter {
 
   constructor(private readonly write: (text: string) => void) {}
 
+  /** True once the command has started: from then on its stderr (the second console) is passed on. */
+  get commandStarted(): boolean {
+    return this.state !== 'boot';
+  }
+
   /** Takes a chunk of console output; writes through, line by line, what belongs to the command. */
   accept(chunk: string): void {
     // Whole lines only: a marker may arrive split across chunks.

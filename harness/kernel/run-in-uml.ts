@@ -27,7 +27,7 @@ export interface UmlRunOptions {
   timeoutMs?: number;
   /** Receives the console as it comes; defaults to this process's stdout. */
   onConsole?: (text: string) => void;
-  /** Host folders to make visible inside even though they are under /tmp. */
+  /** Host files or folders the command reads, made visible inside even when under /tmp. */
   extraMounts?: string[];
   /** Host folders the command may write to (everything else of the host is read-only). */
   writableFolders?: string[];
@@ -74,7 +74,9 @@ export async function runInUml(options: UmlRunOptions): Promise<UmlRunResult> {
     await writeFile(join(exchange, 'cwd'), cwd);
     await writeFile(join(exchange, 'modules-dir'), modulesDir);
     await writeFile(join(exchange, 'modules'), lines(modulesToLoad()));
-    await writeFile(join(exchange, 'mounts'), lines(foldersHiddenByGuestTmp([cwd, packagePath(), ...(options.extraMounts ?? [])])));
+    const hidden = pathsHiddenByGuestTmp([cwd, packagePath(), ...(options.extraMounts ?? [])]);
+    await writeFile(join(exchange, 'mounts'), lines(hidden.folders));
+    await writeFile(join(exchange, 'tmp-files'), lines(hidden.tmpEntries));
     await writeFile(join(exchange, 'rw-mounts'), lines([...new Set(options.writableFolders ?? [])]));
     await writeFile(join(exchange, 'command'), encodeCommand(options.argv, guestEnvironment(options.env, outputDir), join(exchange, 'exit-status')));
 
@@ -136,9 +138,21 @@ export function encodeCommand(argv: readonly string[], env: Record<string, strin
   return `${parts.join('\0')}\0`;
 }
 
-/** Folders the guest's /tmp tmpfs would hide, which must be mounted again explicitly. */
-export function foldersHiddenByGuestTmp(folders: readonly string[]): string[] {
-  return [...new Set(folders.filter((folder) => folder === '/tmp' || folder.startsWith('/tmp/')))];
+/**
+ * What the guest's /tmp tmpfs would hide: folders below /tmp are mounted again at their path;
+ * entries directly in /tmp (a file, or /tmp/x itself) are linked from the host's /tmp, since
+ * mounting the host's /tmp over the guest's would take its writable /tmp away.
+ */
+export function pathsHiddenByGuestTmp(paths: readonly string[]): { folders: string[]; tmpEntries: string[] } {
+  const folders = new Set<string>();
+  const tmpEntries = new Set<string>();
+  for (const path of paths) {
+    if (!path.startsWith('/tmp/')) continue;
+    const rest = path.slice('/tmp/'.length).replace(/\/+$/, '');
+    if (!rest.includes('/')) tmpEntries.add(rest);
+    else folders.add(path);
+  }
+  return { folders: [...folders], tmpEntries: [...tmpEntries] };
 }
 
 async function bootAndWait(kernel: string, exchange: string, interactive: boolean, options: UmlRunOptions, undo: UndoStack): Promise<GuestEnd & { consoleTail: string }> {
@@ -149,6 +163,8 @@ async function bootAndWait(kernel: string, exchange: string, interactive: boolea
     'quiet',
     'con=null',
     interactive ? 'con0=fd:0,fd:1' : 'con0=null,fd:1',
+    // The guest's tty1 is the command's stderr, streamed to ours.
+    'con1=null,fd:2',
     `lvsh_exchange=${exchange}`,
   ];
   // Its own process group: UML runs as several host processes, and all must die with it.
@@ -161,15 +177,23 @@ async function bootAndWait(kernel: string, exchange: string, interactive: boolea
   });
   const tail: string[] = [];
   const write = options.onConsole ?? ((text: string) => process.stdout.write(text));
+  const writeError = options.onConsole ?? ((text: string) => process.stderr.write(text));
   // An interactive session (a shell) needs its prompt as it comes, unfiltered.
-  const filter = interactive ? { accept: write } : new ConsoleFilter(write);
-  const record = (chunk: string) => {
-    filter.accept(chunk);
+  const filter = interactive ? { accept: write, commandStarted: true } : new ConsoleFilter(write);
+  const remember = (chunk: string) => {
     tail.push(...chunk.split(/\r?\n/));
     if (tail.length > CONSOLE_TAIL_LINES * 2) tail.splice(0, tail.length - CONSOLE_TAIL_LINES);
   };
-  child.stdout?.setEncoding('utf8').on('data', record);
-  child.stderr?.setEncoding('utf8').on('data', record);
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    filter.accept(chunk);
+    remember(chunk);
+  });
+  // UML's own stderr carries the guest's second console (the command's stderr) and, before
+  // the command starts, UML's start-up chatter.
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    if (filter.commandStarted) writeError(chunk.replace(/\r\n/g, '\n'));
+    remember(chunk);
+  });
 
   const killGroup = () => {
     try {

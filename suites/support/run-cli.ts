@@ -18,9 +18,20 @@ export async function runCli(args: string[], options: { timeoutMs?: number; uid?
     uid: options.uid,
     gid: options.uid,
     env: options.env,
+    extendEnv: options.env === undefined,
     stdin: 'ignore',
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/**
+ * This process's environment without the guest marker: inside User-Mode Linux, the command
+ * then behaves as on any kernel that can host a cluster (up returns and leaves it running).
+ */
+export function asOnACapableHost(): Record<string, string> {
+  const env = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  delete env.LVS_HARNESS_GUEST;
+  return env;
 }
 
 /** Host processes of User-Mode Linux kernels the harness booted (their command line names the exchange folder). */

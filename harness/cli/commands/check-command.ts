@@ -54,7 +54,8 @@ Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment.`,
     if (values.json) again.push('--json');
     if (values['keep-captures']) again.push('--keep-captures');
     if (bundle) again.push('--bundle', bundle);
-    const uml = { ...umlSettings('check', values), writableFolders: bundle ? [dirname(bundle)] : [] };
+    const settings = umlSettings('check', values);
+    const uml = { ...settings, writableFolders: [...settings.writableFolders, ...(bundle ? [dirname(bundle)] : [])], extraMounts: [file] };
 
     return inChosenKernel(again, async () => {
       say(`building ${topology.name} from ${file}`);

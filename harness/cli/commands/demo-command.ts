@@ -54,6 +54,6 @@ ${umlOptionsHelp}`,
         await cluster.stop();
         say(`tore down run ${cluster.runId} in ${Date.now() - stopping} ms`);
       }
-    }, umlSettings('demo', values));
+    }, { ...umlSettings('demo', values), extraMounts: [file] });
   },
 };

@@ -52,6 +52,6 @@ ${umlOptionsHelp}`,
         await cluster.stop();
         say(`tore down run ${cluster.runId}`);
       }
-    }, umlSettings('up', values));
+    }, { ...umlSettings('up', values), extraMounts: [file] });
   },
 };

@@ -1,4 +1,5 @@
 // `lvs-harness vm -- CMD`: run any command inside the User-Mode Linux kernel.
+import { resolve } from 'node:path';
 import { requireRoot } from '../../kernel/choose-kernel.js';
 import { runInUml } from '../../kernel/run-in-uml.js';
 import type { Subcommand } from '../command.js';
@@ -11,16 +12,19 @@ export const umlOptions = {
   modules: { type: 'string' },
   mem: { type: 'string' },
   timeout: { type: 'string' },
+  writable: { type: 'string', multiple: true },
 } as const;
 
 export const umlOptionsHelp = `  --kernel PATH   the UML kernel binary (default: linux.uml from Debian's user-mode-linux)
   --modules DIR   its modules folder (default: /usr/lib/uml/modules/<its release>)
   --mem MB        the guest's memory (default 2048)
-  --timeout S     kill the kernel and report it hung after S seconds (default 3600)`;
+  --timeout S     kill the kernel and report it hung after S seconds (default 3600)
+  --writable DIR  a host folder the guest may write to (repeatable; the rest is read-only)`;
 
 /** Reads the shared UML options. */
-export function umlSettings(command: string, values: { kernel?: string; modules?: string; mem?: string; timeout?: string }) {
+export function umlSettings(command: string, values: { kernel?: string; modules?: string; mem?: string; timeout?: string; writable?: string[] }) {
   return {
+    writableFolders: (values.writable ?? []).map((folder) => resolve(folder)),
     kernel: values.kernel,
     modulesDir: values.modules,
     memoryMb: wholeNumber(command, 'mem', values.mem, 2048),
