@@ -1,8 +1,7 @@
 // The doctor on a live cluster: nothing on the seed's cluster; each known pitfall found when
 // the cluster is broken that way (and nothing once it is mended again).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCluster } from '../harness/cluster/build-cluster.js';
-import type { Cluster } from '../harness/cluster/cluster.js';
+import { describe, expect, it } from 'vitest';
+import { useCluster } from './support/use-cluster.js';
 import { runDoctor } from '../harness/doctor/doctor.js';
 import type { PitfallId } from '../harness/doctor/diagnose.js';
 import { seedTopology } from './support/topologies.js';
@@ -30,25 +29,21 @@ const BREAKAGES: Breakage[] = [
 ];
 
 describe('the doctor on a live cluster', () => {
-  let cluster: Cluster;
-  beforeAll(async () => {
-    cluster = await buildCluster(await seedTopology());
-  });
-  afterAll(() => cluster?.stop());
+  const cluster = useCluster(seedTopology);
 
   it("finds nothing on the seed's cluster", async () => {
-    expect(await runDoctor(cluster)).toEqual([]);
+    expect(await runDoctor(cluster())).toEqual([]);
   });
 
   it.each(BREAKAGES)('finds $pitfall on $host broken that way, with a fix that mends it', async ({ pitfall, host, breakWith, mendWith }) => {
-    await cluster.exec(host, breakWith);
+    await cluster().exec(host, breakWith);
     try {
-      const findings = await runDoctor(cluster);
+      const findings = await runDoctor(cluster());
       expect(findings.map((finding) => `${finding.pitfall}@${finding.host}`)).toEqual([`${pitfall}@${host}`]);
-      expect(findings[0]!.fix).toContain(`ip netns exec ${cluster.namespaceOf(host)} `);
+      expect(findings[0]!.fix).toContain(`ip netns exec ${cluster().namespaceOf(host)} `);
     } finally {
-      await cluster.exec(host, mendWith);
+      await cluster().exec(host, mendWith);
     }
-    expect(await runDoctor(cluster)).toEqual([]);
+    expect(await runDoctor(cluster())).toEqual([]);
   });
 });

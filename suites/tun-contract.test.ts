@@ -4,9 +4,8 @@
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCluster } from '../harness/cluster/build-cluster.js';
-import type { Cluster } from '../harness/cluster/cluster.js';
+import { describe, expect, it } from 'vitest';
+import { useCluster } from './support/use-cluster.js';
 import { checkTunContract } from '../harness/checks/tun-contract-check.js';
 import { assertVerdict } from '../harness/checks/verdict.js';
 import type { ForwardingMethod } from '../harness/topology/topology.js';
@@ -18,14 +17,10 @@ function failedProperties(check: Awaited<ReturnType<typeof checkTunContract>>): 
 }
 
 describe("the seed's cluster keeps the TUN contract", () => {
-  let cluster: Cluster;
-  beforeAll(async () => {
-    cluster = await buildCluster(await seedTopology());
-  });
-  afterAll(() => cluster?.stop());
+  const cluster = useCluster(seedTopology);
 
   it('on every connection, all five properties, with several connections to each real server', async () => {
-    const check = await checkTunContract(cluster, { connections: 8 });
+    const check = await checkTunContract(cluster(), { connections: 8 });
     assertVerdict(check.verdict);
     expect(check.connections).toHaveLength(8);
     const perServer = new Map<string, number>();
@@ -37,7 +32,7 @@ describe("the seed's cluster keeps the TUN contract", () => {
   });
 
   it('keeps the captures when asked, as files tcpdump itself reads', async () => {
-    const check = await checkTunContract(cluster, { connections: 4, keepCaptures: true });
+    const check = await checkTunContract(cluster(), { connections: 4, keepCaptures: true });
     assertVerdict(check.verdict);
     try {
       expect(check.captureFiles.map((file) => file.split('/').pop()).sort()).toEqual(
@@ -57,14 +52,10 @@ describe.each<[ForwardingMethod, number[], RegExp]>([
   ['direct-routing', [2], /property 2 \(IP-in-IP to a real server\) failed/],
   ['nat', [2, 3], /property 2 \(IP-in-IP to a real server\) failed[\s\S]*property 3 \(direct return\) failed|property 3 \(direct return\) failed[\s\S]*property 2/],
 ])('a director in %s mode breaks the contract', (forwarding, expectedFailures, message) => {
-  let cluster: Cluster;
-  beforeAll(async () => {
-    cluster = await buildCluster(withForwarding(await seedTopology(), forwarding));
-  });
-  afterAll(() => cluster?.stop());
+  const cluster = useCluster(async () => withForwarding(await seedTopology(), forwarding));
 
   it(`fails on properties ${expectedFailures.join(' and ')}, naming them, and keeps the captures`, async () => {
-    const check = await checkTunContract(cluster, { connections: 4, requestTimeoutMs: 1_500 });
+    const check = await checkTunContract(cluster(), { connections: 4, requestTimeoutMs: 1_500 });
     try {
       expect(check.verdict.ok).toBe(false);
       expect(failedProperties(check)).toEqual(expectedFailures);

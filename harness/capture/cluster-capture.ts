@@ -8,6 +8,11 @@ import { makeEvidenceFolder } from '../evidence-folder.js';
 import { readCaptureFile } from '../packets/index.js';
 import type { CapturePoint } from '../verdicts/index.js';
 import { TcpdumpCapture, type CaptureTarget } from './tcpdump-capture.js';
+import { waitFor } from '../process/wait-for.js';
+
+/** How long one marker is waited for before another is sent, and how long in all. */
+const MARKER_ATTEMPT_MS = 3_000;
+const MARKER_TIMEOUT_MS = 30_000;
 
 export interface FinishedCapture {
   folder: string;
@@ -47,13 +52,20 @@ export class ClusterCapture {
     if (this.finished) throw new Error(`the capture in ${this.folder} was already finished`);
     this.finished = true;
     try {
-      const port = await this.cluster.sendBroadcastMarker();
+      // A datagram can be lost (it is UDP): each attempt sends another marker and waits a
+      // little for any of those sent so far, all bounded by MARKER_TIMEOUT_MS.
+      const ports: number[] = [];
       const client = this.cluster.client.address.replace(/\./g, '\\.');
-      const marker = new RegExp(`${client}\\.${port} > [\\d.]+\\.9: UDP`);
-      await Promise.all(
-        this.captures
-          .filter((capture) => capture.target.iface !== 'tunl0')
-          .map((capture) => capture.waitForPacket(marker, `the client's broadcast marker from port ${port}`)),
+      const ethernetCaptures = this.captures.filter((capture) => capture.target.iface !== 'tunl0');
+      await waitFor(
+        async () => {
+          ports.push(await this.cluster.sendBroadcastMarker());
+          const marker = new RegExp(`${client}\\.(${ports.join('|')}) > [\\d.]+\\.9: UDP`);
+          await Promise.all(
+            ethernetCaptures.map((capture) => capture.waitForPacket(marker, `the client's broadcast marker from port ${ports.join(' or ')}`, MARKER_ATTEMPT_MS)),
+          );
+        },
+        { timeoutMs: MARKER_TIMEOUT_MS, awaiting: `every Ethernet capture to see the client's broadcast marker`, intervalMs: 10, maxIntervalMs: 10 },
       );
     } finally {
       await Promise.all(this.captures.map((capture) => capture.stop()));

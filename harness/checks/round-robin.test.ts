@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { judgeRoundRobin } from './round-robin.js';
-import { validateTopologyData } from '../topology/load-topology.js';
+import { testTopology } from '../topology/test-support/test-topology.js';
 import type { HttpOutcome } from '../cluster/client-agent.js';
 
-const topology = validateTopologyData({
-  segment: { subnet: '192.168.73.0/24' },
-  hosts: {
-    client: { role: 'client', address: '192.168.73.50' },
-    lvs: { role: 'director', address: '192.168.73.100' },
-    web1: { role: 'real-server', address: '192.168.73.110' },
-    web2: { role: 'real-server', address: '192.168.73.111' },
-  },
-  service: { vip: '192.168.73.120', realServers: [{ host: 'web1' }, { host: 'web2' }] },
-});
+const topology = testTopology();
 
 const from = (server: string): HttpOutcome => ({ ok: true, status: 200, body: `this is ${server}\n`, ms: 1 });
 const timeout: HttpOutcome = { ok: false, error: 'UND_ERR_CONNECT_TIMEOUT: Connect Timeout Error', ms: 1500 };

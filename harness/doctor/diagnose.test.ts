@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { validateTopologyData } from '../topology/load-topology.js';
+import { testTopology } from '../topology/test-support/test-topology.js';
 import { renderIpvsRestore } from '../cluster/render-ipvs-rules.js';
 import { diagnoseCluster, formatFindings, type ClusterState } from './diagnose.js';
 import type { HostState } from './host-state.js';
 
-const topology = validateTopologyData({
-  segment: { subnet: '192.168.73.0/24' },
-  hosts: {
-    client: { role: 'client', address: '192.168.73.50' },
-    lvs: { role: 'director', address: '192.168.73.100' },
-    web1: { role: 'real-server', address: '192.168.73.110' },
-  },
-  service: { vip: '192.168.73.120', realServers: [{ host: 'web1' }] },
-});
+const topology = testTopology(['web1']);
 
 function healthy(): Map<string, HostState> {
   return new Map<string, HostState>([

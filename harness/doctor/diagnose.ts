@@ -1,6 +1,6 @@
 // The doctor: reads a live cluster's kernel state against the known LVS-TUN pitfalls. Pure:
 // each finding says what is wrong, why it breaks the tunnel, and the command that fixes it.
-import { quoteCommand } from '../process/command-error.js';
+import { quoteArgument, quoteCommand } from '../process/command-error.js';
 import { diffIpvsRules, renderIpvsRestore } from '../cluster/render-ipvs-rules.js';
 import { hostsWithRole, type Host, type Topology } from '../topology/topology.js';
 import type { HostState } from './host-state.js';
@@ -42,12 +42,23 @@ export function diagnoseCluster(topology: Topology, state: ClusterState): Findin
   return findings;
 }
 
-function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState): Finding[] {
+/** What every check of one host needs: its state, its sysctls as numbers, its fix lines. */
+function hostContext(host: Host, state: ClusterState) {
   const hostState = state.hosts.get(host.name);
-  if (!hostState) return [];
+  if (!hostState) return undefined;
+  return {
+    hostState,
+    sysctl: (key: string) => Number(hostState.sysctls[key] ?? 0),
+    fix: (...argv: string[]) => quoteCommand([...state.prefixFor(host.name), ...argv]),
+    holds: (address: string) => hostState.links.some((link) => link.addresses.some((cidr) => cidr.split('/')[0] === address)),
+  };
+}
+
+function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState): Finding[] {
+  const context = hostContext(host, state);
+  if (!context) return [];
+  const { hostState, sysctl, fix, holds } = context;
   const findings: Finding[] = [];
-  const fix = (...argv: string[]) => quoteCommand([...state.prefixFor(host.name), ...argv]);
-  const sysctl = (key: string) => Number(hostState.sysctls[key] ?? 0);
   const { vip } = topology.service;
   const tunl0 = hostState.links.find((link) => link.name === 'tunl0');
 
@@ -68,7 +79,7 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
       fix: fix('ip', 'link', 'set', 'tunl0', 'up'),
     });
   }
-  if (!hostState.links.some((link) => link.addresses.some((address) => address.split('/')[0] === vip))) {
+  if (!holds(vip)) {
     findings.push({
       pitfall: 'vip-missing-on-real-server',
       host: host.name,
@@ -112,11 +123,10 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
 }
 
 function diagnoseDirector(topology: Topology, host: Host, state: ClusterState): Finding[] {
-  const hostState = state.hosts.get(host.name);
-  if (!hostState) return [];
+  const context = hostContext(host, state);
+  if (!context) return [];
+  const { sysctl, fix, holds } = context;
   const findings: Finding[] = [];
-  const fix = (...argv: string[]) => quoteCommand([...state.prefixFor(host.name), ...argv]);
-  const sysctl = (key: string) => Number(hostState.sysctls[key] ?? 0);
   const { vip } = topology.service;
 
   if (sysctl('net.ipv4.ip_forward') !== 1) {
@@ -138,7 +148,7 @@ function diagnoseDirector(topology: Topology, host: Host, state: ClusterState): 
       fix: fix('sysctl', '-w', 'net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.eth0.send_redirects=0'),
     });
   }
-  if (hostsWithRole(topology, 'director').length === 1 && !hostState.links.some((link) => link.addresses.some((address) => address.split('/')[0] === vip))) {
+  if (hostsWithRole(topology, 'director').length === 1 && !holds(vip)) {
     findings.push({
       pitfall: 'vip-missing-on-director',
       host: host.name,
@@ -155,7 +165,7 @@ function diagnoseDirector(topology: Topology, host: Host, state: ClusterState): 
         host: host.name,
         problem: `the IPVS table on ${host.name} differs from the topology:${missing.map((rule) => `\n    missing:    ${rule}`).join('')}${unexpected.map((rule) => `\n    unexpected: ${rule}`).join('')}`,
         why: 'connections are scheduled by what the kernel holds, not by what the topology says',
-        fix: `${quoteCommand([...state.prefixFor(host.name), 'ipvsadm', '-C'])} && ${quoteCommand([...state.prefixFor(host.name), 'ipvsadm-restore'])} < rules (the rules: lvs-harness status)`,
+        fix: `${fix('ipvsadm', '-C')} && printf '%s\\n' ${renderIpvsRestore(topology.service).trim().split('\n').map(quoteArgument).join(' ')} | ${fix('ipvsadm-restore')}`,
       });
     }
   }

@@ -2,7 +2,7 @@
 // output is streamed, and a kernel that hangs or panics is reported as such, with the
 // console's last lines, a non-zero exit and no UML process left behind.
 import { describe, expect, it } from 'vitest';
-import { runCli, umlProcesses } from '../support/run-cli.js';
+import { runCli, orphanedUmlProcesses } from '../support/run-cli.js';
 
 describe('lvs-harness vm', () => {
   it("carries the command's exit code and output back from the guest", async () => {
@@ -24,14 +24,14 @@ describe('lvs-harness vm', () => {
     const result = await runCli(['vm', '--timeout', '6', '--', 'sh', '-c', 'echo going to sleep; sleep 600']);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/did not finish within 6 s and was killed \(hung\); the console's last lines:\n[\s\S]*going to sleep/);
-    expect(await umlProcesses()).toEqual([]);
+    expect(await orphanedUmlProcesses()).toEqual([]);
   });
 
   it('reports a kernel panic with the panic message', async () => {
     const result = await runCli(['vm', '--', 'sh', '-c', 'echo c > /proc/sysrq-trigger']);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/the User-Mode Linux kernel panicked; the console's last lines:\n[\s\S]*Kernel panic - not syncing/);
-    expect(await umlProcesses()).toEqual([]);
+    expect(await orphanedUmlProcesses()).toEqual([]);
   });
 
   it('refuses a missing command and a bad option with exit 2', async () => {

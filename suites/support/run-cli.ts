@@ -1,5 +1,6 @@
 // Runs the lvs-harness command as a user would: a child process, its output and exit code.
 import { execa } from 'execa';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../dist/harness/cli/main.js', import.meta.url));
@@ -34,14 +35,19 @@ export function asOnACapableHost(): Record<string, string> {
   return env;
 }
 
-/** Host processes of User-Mode Linux kernels the harness booted (their command line names the exchange folder). */
-export async function umlProcesses(): Promise<string[]> {
+/**
+ * Host processes of User-Mode Linux kernels the harness booted whose run is over: their
+ * command line names an exchange folder that no longer exists. (Kernels of runs still going,
+ * another test's or another user's, keep theirs.)
+ */
+export async function orphanedUmlProcesses(): Promise<string[]> {
   const { readdir, readFile } = await import('node:fs/promises');
   const found: string[] = [];
   for (const pid of await readdir('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes('lvsh_exchange=')) found.push(`${pid}: ${cmdline.replace(/\0/g, ' ').slice(0, 120)}`);
+    const exchange = /lvsh_exchange=([^\0]+)/.exec(cmdline)?.[1];
+    if (exchange && !existsSync(exchange)) found.push(`${pid}: ${cmdline.replace(/\0/g, ' ').slice(0, 160)}`);
   }
   return found;
 }

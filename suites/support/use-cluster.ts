@@ -1,0 +1,18 @@
+// One cluster per describe block: built before its tests, stopped after them.
+import { afterAll, beforeAll } from 'vitest';
+import { buildCluster } from '../../harness/cluster/build-cluster.js';
+import type { Cluster } from '../../harness/cluster/cluster.js';
+import type { Topology } from '../../harness/topology/topology.js';
+
+/** Registers the build and the teardown; the returned function gives the cluster inside tests. */
+export function useCluster(topology: () => Promise<Topology>): () => Cluster {
+  let cluster: Cluster | undefined;
+  beforeAll(async () => {
+    cluster = await buildCluster(await topology());
+  });
+  afterAll(() => cluster?.stop());
+  return () => {
+    if (!cluster) throw new Error('the cluster was not built (see the beforeAll error above)');
+    return cluster;
+  };
+}
