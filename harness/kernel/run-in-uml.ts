@@ -208,6 +208,9 @@ async function bootAndWait(kernel: string, exchange: string, interactive: boolea
     hung = true;
     killGroup();
   }, timeoutMs);
+  // UML runs as a process group; when its main process dies (killed, panicked), the rest of
+  // the group would keep our pipes open forever.
+  child.on('exit', killGroup);
   undo.push('kill the User-Mode Linux kernel', async () => {
     killGroup();
     await child;

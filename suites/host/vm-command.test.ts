@@ -2,7 +2,25 @@
 // output is streamed, and a kernel that hangs or panics is reported as such, with the
 // console's last lines, a non-zero exit and no UML process left behind.
 import { describe, expect, it } from 'vitest';
-import { runCli, orphanedUmlProcesses } from '../support/run-cli.js';
+import { execa } from 'execa';
+import { readdirSync, readFileSync } from 'node:fs';
+import { waitFor } from '../../harness/process/wait-for.js';
+import { CLI, runCli, orphanedUmlProcesses } from '../support/run-cli.js';
+
+/** The direct children of a process, from /proc. */
+function childrenOf(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 describe('lvs-harness vm', () => {
   it("carries the command's exit code and output back from the guest", async () => {
@@ -31,6 +49,22 @@ describe('lvs-harness vm', () => {
     const result = await runCli(['vm', '--', 'sh', '-c', 'echo c > /proc/sysrq-trigger']);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/the User-Mode Linux kernel panicked; the console's last lines:\n[\s\S]*Kernel panic - not syncing/);
+    expect(await orphanedUmlProcesses()).toEqual([]);
+  });
+
+  it('reports a kernel killed from outside, and leaves no UML process', async () => {
+    const child = execa(process.execPath, [CLI, 'vm', '--', 'sh', '-c', 'echo ready; sleep 600'], { reject: false, stdin: 'ignore' });
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    await waitFor(async () => {
+      if (!stdout.includes('ready')) throw new Error('the guest has not started the command yet');
+    }, { timeoutMs: 60_000, awaiting: 'the guest to print ready' });
+    const kernel = childrenOf(child.pid!).find((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'linux.uml');
+    expect(kernel).toBeDefined();
+    process.kill(kernel!, 'SIGKILL');
+    const result = await child;
+    expect(result.exitCode).toBe(2);
+    expect(String(result.stderr)).toMatch(/the User-Mode Linux kernel was killed by SIGKILL; the console's last lines:\n[\s\S]*ready/);
     expect(await orphanedUmlProcesses()).toEqual([]);
   });
 
