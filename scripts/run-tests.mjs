@@ -27,12 +27,18 @@ async function runProject(label, command) {
   return counts;
 }
 
+// The suites and tests are type-checked too (the build compiles only the harness).
+process.stderr.write('\n== typecheck ==\n');
+const typecheck = await $({ nothrow: true, quiet: true })`npx --no-install tsc -p tsconfig.check.json`;
+process.stdout.write(typecheck.stdout);
+console.log(`typecheck: ${typecheck.exitCode === 0 ? 'passed' : 'FAILED'}`);
+
 const results = [
   await runProject('unit', [...vitest, '--project', 'unit', ...extra]),
   await runProject('host', [...vitest, '--project', 'host', ...extra]),
   await runProject('kernel', [...cli, 'run', '--', ...vitest, '--project', 'kernel', ...extra]),
 ];
 const passed = results.reduce((sum, counts) => sum + counts.passed, 0);
-const failed = results.reduce((sum, counts) => sum + counts.failed, 0);
+const failed = results.reduce((sum, counts) => sum + counts.failed, 0) + (typecheck.exitCode === 0 ? 0 : 1);
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
 process.exitCode = failed === 0 ? 0 : 1;
