@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConsoleFilter } from './console-filter.js';
+import { ConsoleFilter, InteractiveConsoleFilter } from './console-filter.js';
 
 describe('the console filter', () => {
   it('passes the command output and init notes, and drops the kernel chatter around them', () => {
@@ -10,5 +10,17 @@ describe('the console filter', () => {
     filter.accept('world\n');
     filter.accept('\u001b[?25h@@lvs-harness-guest:command-end@@\nPowering off.\nreboot: System halted\n');
     expect(out).toBe('lvs-harness guest: modules that did not load: x\nhello world\n\u001b[?25h\n');
+  });
+});
+
+describe('the interactive console filter', () => {
+  it('drops the boot, then passes partial lines (a prompt) as they come, up to the end marker', () => {
+    const written: string[] = [];
+    const filter = new InteractiveConsoleFilter((text) => written.push(text));
+    filter.accept('Failed to initialize ubd device 0\r\n@@lvs-harness-guest:command-');
+    filter.accept('start@@\r\nroot@(none):/# ');
+    filter.accept('ls\r\n');
+    filter.accept('a b\r\n@@lvs-harness-guest:command-end@@\r\nPowering off.\r\n');
+    expect(written).toEqual(['root@(none):/# ', 'ls\r\n', 'a b\r\n']);
   });
 });

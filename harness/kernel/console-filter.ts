@@ -44,3 +44,41 @@ function splitAtMarker(text: string): [string, string | undefined] {
   }
   return [text, undefined];
 }
+
+/**
+ * The same for a person at the console (a shell): nothing before the command starts, then
+ * everything as it comes, partial lines and prompts included, up to the end marker.
+ */
+export class InteractiveConsoleFilter {
+  private state: 'boot' | 'command' | 'after' = 'boot';
+  private pending = '';
+
+  constructor(private readonly write: (text: string) => void) {}
+
+  get commandStarted(): boolean {
+    return this.state !== 'boot';
+  }
+
+  accept(chunk: string): void {
+    if (this.state === 'after') return;
+    if (this.state === 'boot') {
+      this.pending += chunk;
+      const start = this.pending.indexOf(START);
+      if (start === -1) {
+        // Keep only what could be the start of a marker split across chunks.
+        this.pending = this.pending.slice(-START.length);
+        return;
+      }
+      chunk = this.pending.slice(start + START.length).replace(/^\r?\n/, '');
+      this.pending = '';
+      this.state = 'command';
+    }
+    const end = chunk.indexOf(END);
+    if (end !== -1) {
+      this.write(chunk.slice(0, end));
+      this.state = 'after';
+      return;
+    }
+    this.write(chunk);
+  }
+}

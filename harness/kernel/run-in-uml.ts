@@ -10,7 +10,7 @@ import { packagePath } from '../package-root.js';
 import { modulesToLoad } from './kernel-modules.js';
 import { describeGuestEnd, type GuestEnd } from './guest-end.js';
 import { findTool, MissingToolError } from './find-tool.js';
-import { ConsoleFilter } from './console-filter.js';
+import { ConsoleFilter, InteractiveConsoleFilter } from './console-filter.js';
 import { UndoStack } from '../cluster/undo-stack.js';
 
 export interface UmlRunOptions {
@@ -178,8 +178,8 @@ async function bootAndWait(kernel: string, exchange: string, interactive: boolea
   const tail: string[] = [];
   const write = options.onConsole ?? ((text: string) => process.stdout.write(text));
   const writeError = options.onConsole ?? ((text: string) => process.stderr.write(text));
-  // An interactive session (a shell) needs its prompt as it comes, unfiltered.
-  const filter = interactive ? { accept: write, commandStarted: true } : new ConsoleFilter(write);
+  // An interactive session (a shell) needs its prompt as it comes, not line by line.
+  const filter = interactive ? new InteractiveConsoleFilter(write) : new ConsoleFilter(write);
   const remember = (chunk: string) => {
     tail.push(...chunk.split(/\r?\n/));
     if (tail.length > CONSOLE_TAIL_LINES * 2) tail.splice(0, tail.length - CONSOLE_TAIL_LINES);
