@@ -1,5 +1,5 @@
-// Makes a topology real: namespaces, the bridge and veths, addresses, sysctls, IPVS rules,
-// HTTP servers and the client agent, each step registering its undo before the next starts.
+// Makes a topology real: namespaces, the bridge and veths, addresses, sysctls, IPVS rules
+// (or keepalived, which loads them itself), HTTP servers and the client agent, each step registering its undo before the next starts.
 // A build that fails halfway undoes what it did and rethrows the original error.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,8 @@ import { hostsWithRole, type Host, type Topology } from '../topology/topology.js
 import { Cluster } from './cluster.js';
 import { allNamespaces, namespaceOf, newRunId, planCluster, type ClusterPlan } from './cluster-plan.js';
 import { ClientAgent } from './client-agent.js';
-import { startHttpServer } from './http-servers.js';
+import { HttpServerSet } from './http-servers.js';
+import { KeepalivedDirectors } from '../keepalived/keepalived-directors.js';
 import { killProcessesInNamespaces } from './namespace-processes.js';
 import { renderHostBatch, renderNamespaceBatch, renderNamespaceRemovalBatch, renderSwitchBatch } from './render-ip-batches.js';
 import { diffIpvsRules, ipvsRuleTokens, renderIpvsRestore } from './render-ipvs-rules.js';
@@ -19,7 +20,7 @@ import { UndoStack } from './undo-stack.js';
 import { forgetRun, ownRunRecord, saveRun } from './run-registry.js';
 
 /** The build's steps, in order; a fault can be injected after any of them. */
-export const BUILD_STAGES = ['run-folder', 'namespaces', 'links', 'addresses', 'sysctls', 'ipvs', 'host-commands', 'http-servers', 'client', 'ready'] as const;
+export const BUILD_STAGES = ['run-folder', 'namespaces', 'links', 'addresses', 'sysctls', 'ipvs', 'host-commands', 'http-servers', 'keepalived', 'client', 'ready'] as const;
 export type BuildStage = (typeof BUILD_STAGES)[number];
 
 export interface BuildOptions {
@@ -34,6 +35,10 @@ export interface BuildOptions {
   readyTimeoutMs?: number;
   /** Start servers so they outlive this process: for a cluster left up (`lvs-harness up`). */
   detachable?: boolean;
+  /** Alters a director's keepalived.conf before it is written: how suites break keepalived on purpose. */
+  keepalivedConfig?: (director: Host, rendered: string) => string;
+  /** How long keepalived may take to load the rules (and, with VRRP, put the VIP on the master). */
+  keepalivedTimeoutMs?: number;
 }
 
 export interface StageTiming {
@@ -90,19 +95,36 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
           .map(({ host, settings }) => runner.run(sysctlCommand(settings), { netns: namespaceOf(plan, host.name) })),
       ),
     );
-    await stage('ipvs', `loaded the IPVS rules with ${topology.service.rulesFrom}`, () => loadIpvsRules(runner, plan));
+    const keepalived =
+      topology.service.rulesFrom === 'keepalived'
+        ? new KeepalivedDirectors(runner, plan, runDir, { rewriteConfig: options.keepalivedConfig, detached: options.detachable })
+        : undefined;
+    await stage(
+      'ipvs',
+      keepalived ? "wrote each director's keepalived.conf, and keepalived --config-test accepts it" : `loaded the IPVS rules with ${topology.service.rulesFrom}`,
+      // keepalived starts only once the real servers answer its health checks (stage keepalived).
+      () => (keepalived ? keepalived.writeConfigs() : loadIpvsRules(runner, plan)),
+    );
     await stage('host-commands', 'ran the hosts\' extra commands', async () => {
       for (const host of topology.hosts) {
         for (const argv of host.commands) await runner.run(argv, { netns: namespaceOf(plan, host.name) });
       }
     });
-    await stage('http-servers', 'started the HTTP servers', () =>
-      Promise.all(
-        hostsWithRole(topology, 'real-server').map(async (host) => {
-          const server = await startHttpServer(runner, host, namespaceOf(plan, host.name), runDir, options.detachable);
-          undo.push(`stop the HTTP server on ${host.name}`, () => server.stop());
-        }),
-      ),
+    const httpServers = new HttpServerSet(runner, plan, runDir, options.detachable);
+    await stage('http-servers', 'started the HTTP servers', async () => {
+      undo.push('stop the HTTP servers', () => httpServers.stopAll());
+      await Promise.all(hostsWithRole(topology, 'real-server').map((host) => httpServers.start(host.name)));
+    });
+    await stage(
+      'keepalived',
+      keepalived
+        ? `started keepalived on ${keepalived.directors.map((director) => director.name).join(', ')}; the IPVS table holds the topology's rules${topology.service.vrrp ? ' and the VIP is on the VRRP master' : ''}`
+        : 'no keepalived: the rules came from ' + topology.service.rulesFrom,
+      async () => {
+        if (!keepalived) return;
+        undo.push('stop keepalived', () => keepalived.stopAll());
+        await keepalived.startAll(options.keepalivedTimeoutMs);
+      },
     );
     const client = hostsWithRole(topology, 'client')[0]!;
     const agent = await stage('client', 'started the client agent', async () => {
@@ -113,7 +135,7 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
     await stage('ready', 'every real server answers on its own address', () =>
       Promise.all(hostsWithRole(topology, 'real-server').map((host) => waitUntilAnswering(agent, host, options.readyTimeoutMs ?? 30_000))),
     );
-    return new Cluster(plan, runner, runDir, agent, undo, stageTimings);
+    return new Cluster(plan, runner, runDir, agent, undo, stageTimings, { httpServers, keepalived });
   } catch (error) {
     const failures = await undo.unwind();
     for (const failure of failures) {

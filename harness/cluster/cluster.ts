@@ -13,6 +13,9 @@ import { findRun, registryFolder, saveRun } from './run-registry.js';
 import type { JournalEntry } from '../process/command-journal.js';
 import { hostsWithRole } from '../topology/topology.js';
 import { formatIpv4, parseIpv4Cidr } from '../topology/ipv4.js';
+import type { HttpServerSet } from './http-servers.js';
+import type { KeepalivedDirectors } from '../keepalived/keepalived-directors.js';
+import { directorsHoldingVip } from '../keepalived/vip-holders.js';
 
 /** Where a detached run keeps the commands that built it. */
 export const BUILD_JOURNAL_FILE = 'build-commands.json';
@@ -21,6 +24,13 @@ export const BUILD_JOURNAL_FILE = 'build-commands.json';
 export function segmentBroadcast(topology: Topology): string {
   const cidr = parseIpv4Cidr(topology.segment.subnet)!;
   return formatIpv4(cidr.network + 2 ** (32 - cidr.prefixLength) - 1);
+}
+
+/** What a build started that a suite may stop and start again. */
+export interface ClusterParts {
+  httpServers?: HttpServerSet;
+  /** Present when the rules come from keepalived. */
+  keepalived?: KeepalivedDirectors;
 }
 
 export interface RequestOptions {
@@ -38,6 +48,7 @@ export class Cluster {
     private readonly undo: UndoStack,
     /** How long each build stage took, for benchmarks. */
     readonly stageTimings: ReadonlyArray<{ stage: string; ms: number }> = [],
+    private readonly parts: ClusterParts = {},
   ) {
     // Built at the moment of construction: what the journal holds now is the build.
     this.buildCommandCount = runner.journal.entries.length;
@@ -67,8 +78,39 @@ export class Cluster {
     return hostNamed(this.topology, name);
   }
 
+  /** The director; with VRRP, the first one listed (see `directors`). */
   get director(): Host {
     return hostsWithRole(this.topology, 'director')[0]!;
+  }
+
+  /** Every director: one, or with VRRP those that share the VIP. */
+  get directors(): Host[] {
+    return hostsWithRole(this.topology, 'director');
+  }
+
+  /** keepalived on the directors; undefined unless the topology's rules come from keepalived. */
+  get keepalived(): KeepalivedDirectors | undefined {
+    return this.parts.keepalived;
+  }
+
+  /** The directors whose uplink holds the VIP now. */
+  vipHolders(): Promise<string[]> {
+    return directorsHoldingVip(this.runner, this.plan);
+  }
+
+  /** Stops a real server's HTTP server (SIGTERM): the real server is down, its host still up. */
+  async stopHttpServer(hostName: string): Promise<void> {
+    await this.httpServers().stop(hostName);
+  }
+
+  /** Starts a real server's HTTP server again and resolves once it listens. */
+  async startHttpServer(hostName: string): Promise<void> {
+    await this.httpServers().start(hostName);
+  }
+
+  private httpServers(): HttpServerSet {
+    if (!this.parts.httpServers) throw new Error(`run ${this.runId} was built without a handle on its HTTP servers`);
+    return this.parts.httpServers;
   }
 
   get client(): Host {
@@ -106,9 +148,9 @@ export class Cluster {
     return outcome.localPort;
   }
 
-  /** The director's IPVS table, as `ipvsadm -Ln` prints it. */
-  async ipvsTable(flags: string[] = []): Promise<string> {
-    return (await this.exec(this.director.name, ['ipvsadm', '-Ln', ...flags])).stdout;
+  /** A director's IPVS table (the first director's by default), as `ipvsadm -Ln` prints it. */
+  async ipvsTable(flags: string[] = [], directorName = this.director.name): Promise<string> {
+    return (await this.exec(directorName, ['ipvsadm', '-Ln', ...flags])).stdout;
   }
 
   /**

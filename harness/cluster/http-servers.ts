@@ -8,6 +8,8 @@ import { packagePath } from '../package-root.js';
 import type { ProcessRunner } from '../process/process-runner.js';
 import type { RunningProcess } from '../process/running-process.js';
 import type { Host } from '../topology/topology.js';
+import { hostNamed } from '../topology/topology.js';
+import { namespaceOf, type ClusterPlan } from './cluster-plan.js';
 
 const LISTEN_TIMEOUT_MS = 60_000;
 
@@ -48,4 +50,41 @@ export async function startHttpServer(runner: ProcessRunner, host: Host, netns: 
     throw error;
   }
   return server;
+}
+
+/**
+ * The HTTP servers of one cluster, by real server: started by the build, stopped and started
+ * again by failover suites (a real server going down and coming back), stopped with the cluster.
+ */
+export class HttpServerSet {
+  private readonly servers = new Map<string, StoppableProcess>();
+
+  constructor(
+    private readonly runner: ProcessRunner,
+    private readonly plan: ClusterPlan,
+    private readonly logFolder: string,
+    private readonly detached = false,
+  ) {}
+
+  /** Starts a real server's HTTP server and resolves once it listens. */
+  async start(hostName: string): Promise<void> {
+    if (this.servers.has(hostName)) throw new Error(`the HTTP server on ${hostName} is already running`);
+    const host = hostNamed(this.plan.topology, hostName);
+    this.servers.set(hostName, await startHttpServer(this.runner, host, namespaceOf(this.plan, hostName), this.logFolder, this.detached));
+  }
+
+  /** Stops it (SIGTERM, then SIGKILL); harmless when it is not running. */
+  async stop(hostName: string): Promise<void> {
+    const server = this.servers.get(hostName);
+    this.servers.delete(hostName);
+    await server?.stop();
+  }
+
+  isRunning(hostName: string): boolean {
+    return this.servers.has(hostName);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.servers.keys()].map((hostName) => this.stop(hostName)));
+  }
 }

@@ -38,8 +38,9 @@ export function renderHostBatch(plan: ClusterPlan, host: Host): string {
     `addr add ${host.address}/${plan.topology.segment.prefixLength} dev ${uplink}`,
     `link set ${uplink} up`,
   ];
-  if (host.role === 'director') {
+  if (host.role === 'director' && !plan.topology.service.vrrp) {
     // /32: the VIP is the director's to answer ARP for, and must not add a second subnet route.
+    // With VRRP, keepalived adds it on the master only, and moves it.
     commands.push(`addr add ${vip}/32 dev ${uplink}`);
   }
   if (host.role === 'real-server') {

@@ -102,3 +102,77 @@ describe('loading a topology', () => {
     expect(problemsOf(seedText.replace(/web1/g, '"web1;rm"'))).toContain('hosts.web1;rm: must be lower-case letters');
   });
 });
+
+describe('loading a keepalived or VRRP topology', () => {
+  const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/topologies/${name}`, import.meta.url));
+  const twoDirectors = seedText.replace('  lvs: { role: director, address: 192.168.73.100 }', '  lvs1: { role: director, address: 192.168.73.100 }\n  lvs2: { role: director, address: 192.168.73.101 }');
+
+  it('loads the seed under keepalived with its health check, and nothing of VRRP', async () => {
+    const topology = await loadTopologyFile(fixture('seed-keepalived.yaml'));
+    expect(topology.service).toMatchObject({
+      rulesFrom: 'keepalived',
+      inhibitOnFailure: false,
+      healthCheck: { type: 'http-get', path: '/', statusCode: 200, delayLoop: 1, connectTimeout: 1, retry: 1, delayBeforeRetry: 1 },
+    });
+    expect(topology.service.vrrp).toBeUndefined();
+    expect(topology.hosts.every((host) => host.vrrpPriority === undefined)).toBe(true);
+  });
+
+  it('loads two directors sharing the VIP through VRRP, each with its priority', async () => {
+    const topology = await loadTopologyFile(fixture('seed-vrrp.yaml'));
+    expect(topology.service.vrrp).toEqual({ virtualRouterId: 51, advertInterval: 1 });
+    expect(topology.hosts.filter((host) => host.role === 'director').map((host) => [host.name, host.vrrpPriority])).toEqual([
+      ['lvs1', 150],
+      ['lvs2', 100],
+    ]);
+  });
+
+  it('gives VRRP directors default priorities, the first listed the master, and keepalived default checks', () => {
+    const topology = parseTopologyText(twoDirectors.replace('vip: 192.168.73.120', 'vip: 192.168.73.120\n  rulesFrom: keepalived\n  vrrp: {}'), 'vrrp.yaml');
+    expect(topology.hosts.filter((host) => host.role === 'director').map((host) => host.vrrpPriority)).toEqual([150, 100]);
+    expect(topology.service.healthCheck).toMatchObject({ type: 'http-get', delayLoop: 1 });
+    expect(parseTopologyText(seedText.replace('vip: 192.168.73.120', 'vip: 192.168.73.120\n  rulesFrom: keepalived\n  healthCheck: { type: none }'), 'x.yaml').service.healthCheck).toEqual({
+      type: 'none',
+      delayLoop: 1,
+    });
+  });
+
+  it('still needs exactly one director without VRRP, and says what two would need', () => {
+    expect(problemsOf(twoDirectors)).toContain('hosts: needs exactly one host with role director, found 2 (two or more directors need service.vrrp, which moves the VIP between them)');
+  });
+
+  it('rejects keepalived settings when the rules do not come from keepalived', () => {
+    const message = problemsOf(seedText.replace('vip: 192.168.73.120', 'vip: 192.168.73.120\n  inhibitOnFailure: true\n  healthCheck: { delayLoop: 2 }\n  vrrp: {}'));
+    expect(message).toContain('service.healthCheck: is a keepalived setting: it needs service.rulesFrom: keepalived (got ipvsadm-restore)');
+    expect(message).toContain('service.inhibitOnFailure: is a keepalived setting');
+    expect(message).toContain('service.vrrp: is a keepalived setting');
+  });
+
+  it('rejects shared or misplaced VRRP priorities', () => {
+    const shared = twoDirectors
+      .replace('address: 192.168.73.100 }', 'address: 192.168.73.100, vrrpPriority: 120 }')
+      .replace('address: 192.168.73.101 }', 'address: 192.168.73.101, vrrpPriority: 120 }')
+      .replace('vip: 192.168.73.120', 'vip: 192.168.73.120\n  rulesFrom: keepalived\n  vrrp: {}');
+    expect(problemsOf(shared)).toContain("hosts.lvs2.vrrpPriority: 120 is also lvs1's; each director needs a priority of its own");
+    const misplaced = problemsOf(
+      seedText
+        .replace('address: 192.168.73.110 }', 'address: 192.168.73.110, vrrpPriority: 10 }')
+        .replace('address: 192.168.73.100 }', 'address: 192.168.73.100, vrrpPriority: 200 }'),
+    );
+    expect(misplaced).toContain('hosts.web1.vrrpPriority: only directors take part in VRRP, and web1 is a real-server');
+    expect(misplaced).toContain('hosts.lvs.vrrpPriority: needs service.vrrp: without VRRP there is no priority to have');
+    expect(problemsOf(seedText.replace('address: 192.168.73.100 }', 'address: 192.168.73.100, vrrpPriority: 300 }'))).toContain('hosts.lvs.vrrpPriority: must be from 1 to 254');
+  });
+
+  it('rejects what keepalived cannot do: mixed forwarding, check settings without a check, impossible intervals', () => {
+    const keepalived = (extra: string) => seedText.replace('vip: 192.168.73.120', `vip: 192.168.73.120\n  rulesFrom: keepalived\n${extra}`);
+    expect(problemsOf(keepalived('').replace('{ host: web2 }', '{ host: web2, forwarding: direct-routing }'))).toContain(
+      'service.realServers: keepalived forwards every real server of a service the same way (lb_kind), got tunnel and direct-routing',
+    );
+    expect(problemsOf(keepalived('  healthCheck: { type: none, path: /health }'))).toContain('service.healthCheck.path: means nothing with type none');
+    const message = problemsOf(keepalived('  healthCheck: { delayLoop: 0, path: "health" }\n  vrrp: { virtualRouterId: 256 }'));
+    expect(message).toContain('service.healthCheck.delayLoop: must be at least 0.1 seconds');
+    expect(message).toContain('service.healthCheck.path: must be a URL path starting with /');
+    expect(message).toContain('service.vrrp.virtualRouterId: must be from 1 to 255');
+  });
+});

@@ -1,7 +1,7 @@
 // Turns a schema-valid topology file into the resolved Topology: fills defaults and checks
 // what a schema cannot see (addresses that collide, a VIP outside the segment, roles).
 import type { TopologyFile } from './topology-schema.js';
-import type { Host, RealServer, Topology } from './topology.js';
+import type { HealthCheck, Host, RealServer, Topology, Vrrp } from './topology.js';
 import { TOPOLOGY_DEFAULTS } from './topology-defaults.js';
 import type { TopologyProblem } from './topology-error.js';
 import { cidrContains, isReservedInCidr, macForAddress, parseIpv4, parseIpv4Cidr } from './ipv4.js';
@@ -46,7 +46,40 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
 
   const countOf = (role: string) => hostEntries.filter(([, host]) => host.role === role).length;
   if (countOf('client') !== 1) problem('hosts', `needs exactly one host with role client, found ${countOf('client')}`);
-  if (countOf('director') !== 1) problem('hosts', `needs exactly one host with role director, found ${countOf('director')}`);
+  const rulesFrom = file.service.rulesFrom ?? TOPOLOGY_DEFAULTS.rulesFrom;
+  const usesVrrp = file.service.vrrp !== undefined;
+  if (usesVrrp) {
+    // Several directors make sense only when something moves the VIP between them: VRRP.
+    if (countOf('director') < 1) problem('hosts', `needs at least one host with role director, found 0`);
+  } else if (countOf('director') !== 1) {
+    const hint = countOf('director') > 1 ? ' (two or more directors need service.vrrp, which moves the VIP between them)' : '';
+    problem('hosts', `needs exactly one host with role director, found ${countOf('director')}${hint}`);
+  }
+  if (rulesFrom !== 'keepalived') {
+    for (const key of ['healthCheck', 'inhibitOnFailure', 'vrrp'] as const) {
+      if (file.service[key] !== undefined) problem(`service.${key}`, `is a keepalived setting: it needs service.rulesFrom: keepalived (got ${rulesFrom})`);
+    }
+  }
+  const check = file.service.healthCheck;
+  if (check?.type === 'none') {
+    for (const key of ['path', 'statusCode', 'connectTimeout', 'retry', 'delayBeforeRetry'] as const) {
+      if (check[key] !== undefined) problem(`service.healthCheck.${key}`, 'means nothing with type none (no check runs)');
+    }
+  }
+  const priorityOwner = new Map<number, string>();
+  hostEntries
+    .filter(([, host]) => host.role === 'director')
+    .forEach(([name, host], index) => {
+      if (host.vrrpPriority !== undefined && !usesVrrp) problem(`hosts.${name}.vrrpPriority`, 'needs service.vrrp: without VRRP there is no priority to have');
+      if (!usesVrrp) return;
+      const priority = host.vrrpPriority ?? TOPOLOGY_DEFAULTS.vrrpPriority(index);
+      const owner = priorityOwner.get(priority);
+      if (owner) problem(`hosts.${name}.vrrpPriority`, `${priority} is also ${owner}'s; each director needs a priority of its own, so that which one is the master is clear`);
+      else priorityOwner.set(priority, name);
+    });
+  for (const [name, host] of hostEntries) {
+    if (host.vrrpPriority !== undefined && host.role !== 'director') problem(`hosts.${name}.vrrpPriority`, `only directors take part in VRRP, and ${name} is a ${host.role}`);
+  }
   if (countOf('real-server') < 1) problem('hosts', 'needs at least one host with role real-server');
 
   const servicePort = file.service.port ?? TOPOLOGY_DEFAULTS.servicePort;
@@ -67,8 +100,15 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
     realServers.push({ host: entry.host, address: host.address, port, weight: entry.weight ?? TOPOLOGY_DEFAULTS.realServerWeight, forwarding });
   });
 
+  if (rulesFrom === 'keepalived') {
+    // keepalived 2.2 takes the forwarding method (lb_kind) per virtual server, not per real server.
+    const methods = [...new Set(realServers.map((server) => server.forwarding))];
+    if (methods.length > 1) problem('service.realServers', `keepalived forwards every real server of a service the same way (lb_kind), got ${methods.join(' and ')}`);
+  }
+
   if (problems.length > 0 || !subnet) return { problems };
 
+  const directorNames = hostEntries.filter(([, host]) => host.role === 'director').map(([name]) => name);
   const hosts: Host[] = hostEntries.map(([name, host]) => {
     const listedPort = realServers.find((server) => server.host === name)?.port ?? servicePort;
     return {
@@ -82,6 +122,8 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
         host.role === 'real-server'
           ? { port: host.http?.port ?? listedPort, body: host.http?.body ?? TOPOLOGY_DEFAULTS.httpBody(name) }
           : undefined,
+      vrrpPriority:
+        usesVrrp && host.role === 'director' ? (host.vrrpPriority ?? TOPOLOGY_DEFAULTS.vrrpPriority(directorNames.indexOf(name))) : undefined,
     };
   });
 
@@ -98,9 +140,35 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
         protocol: TOPOLOGY_DEFAULTS.serviceProtocol,
         scheduler: file.service.scheduler ?? TOPOLOGY_DEFAULTS.scheduler,
         persistence: file.service.persistence,
-        rulesFrom: file.service.rulesFrom ?? TOPOLOGY_DEFAULTS.rulesFrom,
+        rulesFrom,
+        healthCheck: rulesFrom === 'keepalived' ? resolveHealthCheck(file.service.healthCheck) : undefined,
+        inhibitOnFailure: file.service.inhibitOnFailure ?? TOPOLOGY_DEFAULTS.inhibitOnFailure,
+        vrrp: resolveVrrp(file.service.vrrp),
         realServers,
       },
     },
+  };
+}
+
+function resolveHealthCheck(check: TopologyFile['service']['healthCheck']): HealthCheck {
+  const defaults = TOPOLOGY_DEFAULTS.healthCheck;
+  const delayLoop = check?.delayLoop ?? defaults.delayLoop;
+  if (check?.type === 'none') return { type: 'none', delayLoop };
+  return {
+    type: 'http-get',
+    path: check?.path ?? defaults.path,
+    statusCode: check?.statusCode ?? defaults.statusCode,
+    delayLoop,
+    connectTimeout: check?.connectTimeout ?? defaults.connectTimeout,
+    retry: check?.retry ?? defaults.retry,
+    delayBeforeRetry: check?.delayBeforeRetry ?? defaults.delayBeforeRetry,
+  };
+}
+
+function resolveVrrp(vrrp: TopologyFile['service']['vrrp']): Vrrp | undefined {
+  if (!vrrp) return undefined;
+  return {
+    virtualRouterId: vrrp.virtualRouterId ?? TOPOLOGY_DEFAULTS.vrrpVirtualRouterId,
+    advertInterval: vrrp.advertInterval ?? TOPOLOGY_DEFAULTS.vrrpAdvertInterval,
   };
 }

@@ -8,6 +8,21 @@ export const TOPOLOGY_DEFAULTS = {
   rulesFrom: 'ipvsadm-restore',
   realServerWeight: 1,
   forwarding: 'tunnel',
+  /** keepalived's HTTP_GET check: short intervals, so a failover takes seconds, not minutes. */
+  healthCheck: {
+    type: 'http-get',
+    path: '/',
+    statusCode: 200,
+    delayLoop: 1,
+    connectTimeout: 1,
+    retry: 1,
+    delayBeforeRetry: 1,
+  },
+  inhibitOnFailure: false,
+  vrrpVirtualRouterId: 51,
+  vrrpAdvertInterval: 1,
+  /** The first director listed is the master, the others its backups. */
+  vrrpPriority: (directorIndex: number) => (directorIndex === 0 ? 150 : 100),
   /** The seed's index.html holds "this is web1"; the name is filled in per host. */
   httpBody: (hostName: string) => `this is ${hostName}\n`,
 } as const;

@@ -23,6 +23,7 @@ const hostSchema = z.strictObject({
   address: ipv4Text,
   sysctls: z.record(sysctlKey, sysctlValue).optional(),
   commands: z.array(argv).optional(),
+  vrrpPriority: z.number().int('must be a whole number').min(1, 'must be from 1 to 254').max(254, 'must be from 1 to 254').optional(),
   http: z
     .strictObject({
       port: port.optional(),
@@ -36,6 +37,23 @@ const realServerSchema = z.strictObject({
   port: port.optional(),
   weight: z.number().int('must be a whole number').min(0).max(65535).optional(),
   forwarding: z.enum(['tunnel', 'direct-routing', 'nat']).optional(),
+});
+
+const seconds = z.number().min(0.1, 'must be at least 0.1 seconds').max(3600, 'must be at most 3600 seconds');
+
+const healthCheckSchema = z.strictObject({
+  type: z.enum(['http-get', 'none']).optional(),
+  path: z.string().regex(/^\/[^\s{}#!]*$/, 'must be a URL path starting with / (no spaces, braces, # or !)').optional(),
+  statusCode: z.number().int('must be a whole number').min(100).max(599).optional(),
+  delayLoop: seconds.optional(),
+  connectTimeout: seconds.optional(),
+  retry: z.number().int('must be a whole number').min(0).max(100).optional(),
+  delayBeforeRetry: seconds.optional(),
+});
+
+const vrrpSchema = z.strictObject({
+  virtualRouterId: z.number().int('must be a whole number').min(1, 'must be from 1 to 255').max(255, 'must be from 1 to 255').optional(),
+  advertInterval: z.number().min(0.01, 'must be at least 0.01 seconds').max(255, 'must be at most 255 seconds').optional(),
 });
 
 export const topologyFileSchema = z.strictObject({
@@ -55,7 +73,10 @@ export const topologyFileSchema = z.strictObject({
     protocol: z.literal('tcp').optional(),
     scheduler: z.enum(SCHEDULERS).optional(),
     persistence: z.number().int('must be a whole number').min(1).max(2_678_400).optional(),
-    rulesFrom: z.enum(['ipvsadm', 'ipvsadm-restore']).optional(),
+    rulesFrom: z.enum(['ipvsadm', 'ipvsadm-restore', 'keepalived']).optional(),
+    healthCheck: healthCheckSchema.optional(),
+    inhibitOnFailure: z.boolean().optional(),
+    vrrp: vrrpSchema.optional(),
     realServers: z.array(realServerSchema).min(1, 'must list at least one real server').max(MAX_HOSTS, `must list at most ${MAX_HOSTS} real servers`),
   }),
 });

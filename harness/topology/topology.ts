@@ -3,7 +3,7 @@
 
 export type HostRole = 'client' | 'director' | 'real-server';
 export type ForwardingMethod = 'tunnel' | 'direct-routing' | 'nat';
-export type RulesTool = 'ipvsadm' | 'ipvsadm-restore';
+export type RulesTool = 'ipvsadm' | 'ipvsadm-restore' | 'keepalived';
 
 export const SCHEDULERS = [
   'rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh',
@@ -28,6 +28,8 @@ export interface Host {
   commands: string[][];
   /** Present on real servers only. */
   http?: HttpServerSpec;
+  /** Present on directors when the service has VRRP: the highest priority is the master. */
+  vrrpPriority?: number;
 }
 
 export interface RealServer {
@@ -36,6 +38,28 @@ export interface RealServer {
   port: number;
   weight: number;
   forwarding: ForwardingMethod;
+}
+
+/** keepalived's check of each real server: HTTP_GET, or none (a real server is then always up). */
+export type HealthCheck =
+  | {
+      type: 'http-get';
+      path: string;
+      statusCode: number;
+      /** Seconds between checks (keepalived's delay_loop); fractions allowed. */
+      delayLoop: number;
+      connectTimeout: number;
+      /** Failed attempts retried before the real server is taken out. */
+      retry: number;
+      delayBeforeRetry: number;
+    }
+  | { type: 'none'; delayLoop: number };
+
+/** The directors share the VIP through VRRP (a keepalived vrrp_instance on the uplink). */
+export interface Vrrp {
+  virtualRouterId: number;
+  /** Seconds between the master's advertisements. */
+  advertInterval: number;
 }
 
 export interface VirtualService {
@@ -47,6 +71,12 @@ export interface VirtualService {
   persistence?: number;
   /** How the director's rules get into the kernel. */
   rulesFrom: RulesTool;
+  /** keepalived only (rulesFrom keepalived): how it checks real servers. */
+  healthCheck?: HealthCheck;
+  /** keepalived only: a failed real server gets weight 0 instead of leaving the table. */
+  inhibitOnFailure: boolean;
+  /** keepalived only: the directors hold the VIP through VRRP instead of statically. */
+  vrrp?: Vrrp;
   realServers: RealServer[];
 }
 
@@ -75,6 +105,11 @@ export function hostNamed(topology: Topology, name: string): Host {
   const host = topology.hosts.find((candidate) => candidate.name === name);
   if (!host) throw new Error(`topology ${topology.name} has no host named ${name}`);
   return host;
+}
+
+/** The directors, highest VRRP priority first (the master); without VRRP, the one director. */
+export function directorsByPriority(topology: Topology): Host[] {
+  return hostsWithRole(topology, 'director').sort((a, b) => (b.vrrpPriority ?? 0) - (a.vrrpPriority ?? 0));
 }
 
 /** The one client; validation guarantees there is exactly one. */

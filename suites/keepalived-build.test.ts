@@ -1,0 +1,104 @@
+// keepalived as the director's rule loader: the build writes keepalived.conf from the
+// topology, keepalived fills the IPVS table, the client's requests take turns as with
+// ipvsadm-restore, and stop() ends keepalived. A configuration keepalived rejects fails the
+// build in keepalived's own words and leaves nothing behind.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCluster, InjectedFailure } from '../harness/cluster/build-cluster.js';
+import { newRunId } from '../harness/cluster/cluster-plan.js';
+import type { Cluster } from '../harness/cluster/cluster.js';
+import { judgeHealthAgreement } from '../harness/checks/failover-health-agreement.js';
+import { judgeRoundRobin } from '../harness/checks/round-robin.js';
+import { assertVerdict } from '../harness/checks/verdict.js';
+import { KeepalivedConfigError } from '../harness/keepalived/keepalived-directors.js';
+import { keepalivedPidsIn } from '../harness/keepalived/keepalived-process.js';
+import { observeHealthAgreement } from '../harness/keepalived/observe-health-agreement.js';
+import { renderKeepalivedConf } from '../harness/keepalived/render-keepalived-conf.js';
+import { loadTopologyFile } from '../harness/topology/load-topology.js';
+
+const KEEPALIVED_TOPOLOGY = fileURLToPath(new URL('../fixtures/topologies/seed-keepalived.yaml', import.meta.url));
+
+/** What a run left: namespaces, folders, and processes of the harness or keepalived. */
+function leftoversOf(runId: string): string[] {
+  const namespaces = existsSync('/run/netns') ? readdirSync('/run/netns').filter((name) => name.includes(runId)) : [];
+  const folders = readdirSync(tmpdir()).filter((name) => name.includes(runId));
+  const processes = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map((pid) => {
+      try {
+        return `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`;
+      } catch {
+        return '';
+      }
+    })
+    .filter((line) => line.includes(runId));
+  return [...namespaces.map((name) => `namespace ${name}`), ...folders.map((name) => `folder ${name}`), ...processes.map((line) => `process ${line}`)];
+}
+
+describe("the seed's cluster with keepalived loading the director's rules", () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = await buildCluster(await loadTopologyFile(KEEPALIVED_TOPOLOGY));
+  });
+  afterAll(() => cluster?.stop());
+
+  it("runs keepalived from the keepalived.conf the topology renders, in the director's namespace", async () => {
+    const config = cluster.keepalived!.configPath('lvs');
+    expect(config.startsWith(cluster.runDir)).toBe(true);
+    expect(readFileSync(config, 'utf8')).toBe(renderKeepalivedConf(cluster.topology, 'lvs', 'eth0'));
+    expect(cluster.keepalived!.isRunning('lvs')).toBe(true);
+    expect(await keepalivedPidsIn(cluster.namespaceOf('lvs'))).not.toEqual([]);
+  });
+
+  it('has keepalived fill the IPVS table the topology asks for: rr over web1 and web2, tunnelled', async () => {
+    const table = await cluster.ipvsTable();
+    expect(table).toMatch(/TCP\s+192\.168\.73\.120:80 rr/);
+    expect(table).toMatch(/-> 192\.168\.73\.110:80\s+Tunnel\s+1/);
+    expect(table).toMatch(/-> 192\.168\.73\.111:80\s+Tunnel\s+1/);
+    // keepalived's own account: both real servers checked and found up.
+    const log = await cluster.keepalived!.log('lvs');
+    expect(log).toContain('Activating healthchecker for service [192.168.73.110]:tcp:80');
+  });
+
+  it('answers 4 connections to the VIP, web1 and web2 taking turns', async () => {
+    assertVerdict(judgeRoundRobin(cluster.topology, await cluster.request({ count: 4 })));
+  });
+
+  it("agrees with keepalived's health checks: each real server it keeps answers every connection the director gives it", async () => {
+    const verdict = judgeHealthAgreement(cluster.topology, await observeHealthAgreement(cluster, { count: 4 }));
+    assertVerdict(verdict);
+    expect(verdict.message).toContain('web1 2 of 2, web2 2 of 2');
+  });
+
+  it('stops keepalived with the cluster, leaving no process, namespace or folder', async () => {
+    await cluster.stop();
+    expect(cluster.keepalived!.isRunning('lvs')).toBe(false);
+    expect(leftoversOf(cluster.runId)).toEqual([]);
+  });
+});
+
+describe('a keepalived.conf that keepalived rejects', () => {
+  it("fails the build with keepalived's own message and the line it names, and leaves nothing", async () => {
+    const runId = newRunId();
+    const failure = await buildCluster(await loadTopologyFile(KEEPALIVED_TOPOLOGY), {
+      runId,
+      keepalivedConfig: (_director, rendered) => rendered.replace('  lb_kind TUN\n', '  lb_kind TUN\n  lb_kynd TUN\n'),
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(KeepalivedConfigError);
+    const message = (failure as Error).message;
+    expect(message).toMatch(/^keepalived on lvs rejects its configuration \S+\/keepalived-lvs\.conf \(keepalived --config-test exited with \d+\):\n/);
+    expect(message).toContain("Unknown keyword 'lb_kynd'");
+    expect(message).toMatch(/line \d+: lb_kynd TUN/);
+    expect(leftoversOf(runId)).toEqual([]);
+  });
+});
+
+describe('a keepalived build that fails once keepalived runs', () => {
+  it('stops keepalived with the rest, leaving no process, namespace or folder', async () => {
+    const runId = newRunId();
+    await expect(buildCluster(await loadTopologyFile(KEEPALIVED_TOPOLOGY), { runId, injectFailureAfter: 'keepalived' })).rejects.toThrow(InjectedFailure);
+    expect(leftoversOf(runId)).toEqual([]);
+  });
+});
