@@ -13,10 +13,12 @@ export interface Answer {
 
 /** Names who answered each request by its body, as a person reading curl's output would. */
 export function identifyAnswers(topology: Topology, outcomes: readonly HttpOutcome[]): Answer[] {
+  // By the first line: a padded body (http.bodySize) keeps the server's words first.
+  const firstLine = (body: string | undefined) => body?.split('\n')[0]?.trim();
   const byBody = new Map(
-    topology.service.realServers.map((server) => [hostNamed(topology, server.host).http?.body.trim(), server.host] as const),
+    topology.service.realServers.map((server) => [firstLine(hostNamed(topology, server.host).http?.body), server.host] as const),
   );
-  return outcomes.map((outcome) => ({ server: outcome.ok ? byBody.get(outcome.body?.trim()) : undefined, outcome }));
+  return outcomes.map((outcome) => ({ server: outcome.ok ? byBody.get(firstLine(outcome.body)) : undefined, outcome }));
 }
 
 /**
@@ -60,5 +62,12 @@ function describeAnswer(answer: Answer): string {
   const { outcome } = answer;
   const port = outcome.localPort ? ` (client port ${outcome.localPort})` : '';
   if (!outcome.ok) return `no answer${port}: ${outcome.error}`;
-  return `${answer.server ?? 'unrecognised'}${port}: ${JSON.stringify(outcome.body?.trim())}`;
+  return `${answer.server ?? 'unrecognised'}${port}: ${describeBody(outcome.body)}`;
+}
+
+/** A body as a person reads it: its first line, and its size when there is more. */
+export function describeBody(body: string | undefined): string {
+  const text = body ?? '';
+  const first = text.split('\n')[0]!.trim();
+  return text.trim() === first ? first : `${first} (${Buffer.byteLength(text)} bytes)`;
 }

@@ -8,9 +8,9 @@ import type { ConnectionVerdict } from '../verdicts/index.js';
 import { judgeRoundRobin } from './round-robin.js';
 import { checkTunContract } from './tun-contract-check.js';
 import type { Verdict } from './verdict.js';
+import type { AssertionName } from '../topology/topology.js';
 
-export const ASSERTIONS = ['round-robin', 'tun-contract', 'doctor'] as const;
-export type AssertionName = (typeof ASSERTIONS)[number];
+export { ASSERTION_NAMES as ASSERTIONS, type AssertionName } from '../topology/topology.js';
 
 export interface CheckReport {
   topology: string;
@@ -33,7 +33,7 @@ export interface CheckOptions {
 
 /** Runs the chosen assertions on the cluster; never throws for a failed one. */
 export async function runChecks(cluster: Cluster, options: CheckOptions = {}): Promise<CheckReport> {
-  const wanted = new Set(options.assertions ?? ASSERTIONS);
+  const wanted = new Set(options.assertions ?? cluster.topology.assertions);
   const connections = options.connections ?? 8;
   const progress = options.onProgress ?? (() => {});
   const report: CheckReport = {

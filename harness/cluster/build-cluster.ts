@@ -13,7 +13,7 @@ import { ClientAgent } from './client-agent.js';
 import { HttpServerSet } from './http-servers.js';
 import { KeepalivedDirectors } from '../keepalived/keepalived-directors.js';
 import { killProcessesInNamespaces } from './namespace-processes.js';
-import { renderHostBatch, renderNamespaceBatch, renderNamespaceRemovalBatch, renderSwitchBatch } from './render-ip-batches.js';
+import { netemCommand, renderHostBatch, renderNamespaceBatch, renderNamespaceRemovalBatch, renderSwitchBatch } from './render-ip-batches.js';
 import { diffIpvsRules, ipvsRuleTokens, renderIpvsRestore } from './render-ipvs-rules.js';
 import { sysctlCommand, sysctlsFor } from './render-sysctls.js';
 import { UndoStack } from './undo-stack.js';
@@ -84,8 +84,14 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
     await stage('links', `joined ${topology.hosts.length} hosts to bridge ${plan.bridge}`, () =>
       runner.run(['ip', '-n', plan.switchNamespace, '-batch', '-'], { input: renderSwitchBatch(plan) }),
     );
-    await stage('addresses', 'set addresses, the VIP and tunl0', () =>
-      Promise.all(topology.hosts.map((host) => runner.run(['ip', '-n', namespaceOf(plan, host.name), '-batch', '-'], { input: renderHostBatch(plan, host) }))),
+    await stage('addresses', 'set addresses, the VIP, tunl0 and link impairments', () =>
+      Promise.all(
+        topology.hosts.map(async (host) => {
+          await runner.run(['ip', '-n', namespaceOf(plan, host.name), '-batch', '-'], { input: renderHostBatch(plan, host) });
+          const netem = netemCommand(plan, host);
+          if (netem) await runner.run(netem);
+        }),
+      ),
     );
     await stage('sysctls', 'applied sysctls', () =>
       Promise.all(

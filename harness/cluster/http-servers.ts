@@ -25,6 +25,7 @@ export interface StoppableProcess {
 export async function startHttpServer(runner: ProcessRunner, host: Host, netns: string, logFolder: string, detached = false): Promise<StoppableProcess> {
   if (!host.http) throw new Error(`host ${host.name} is a ${host.role} and runs no HTTP server`);
   const argv = [process.execPath, packagePath('harness', 'agents', 'http-server.mjs'), '--name', host.name, '--port', String(host.http.port), '--body', host.http.body];
+  if (host.http.bodySize !== undefined) argv.push('--body-size', String(host.http.bodySize));
   const label = `HTTP server on ${host.name}`;
   const logFile = join(logFolder, `http-${host.name}.log`);
   const awaiting = `the HTTP server on ${host.name} to listen on port ${host.http.port}`;

@@ -20,7 +20,7 @@ export function renderSwitchBatch(plan: ClusterPlan): string {
   for (const host of plan.topology.hosts) {
     const port = switchPortName(host.name);
     commands.push(
-      `link add ${port} mtu ${mtu} type veth peer name ${plan.uplink} mtu ${mtu} netns ${namespaceOf(plan, host.name)}`,
+      `link add ${port} mtu ${host.mtu} type veth peer name ${plan.uplink} mtu ${host.mtu} netns ${namespaceOf(plan, host.name)}`,
       `link set ${port} master ${plan.bridge}`,
       `link set ${port} up`,
     );
@@ -53,4 +53,14 @@ export function renderHostBatch(plan: ClusterPlan, host: Host): string {
 
 function lines(commands: readonly string[]): string {
   return `${commands.join('\n')}\n`;
+}
+
+/** tc-netem on the host's uplink, or undefined when the host has no impairments. */
+export function netemCommand(plan: ClusterPlan, host: Host): string[] | undefined {
+  const { netem } = host;
+  if (!netem || (!netem.delay && !netem.loss)) return undefined;
+  const argv = ['tc', '-n', namespaceOf(plan, host.name), 'qdisc', 'add', 'dev', plan.uplink, 'root', 'netem'];
+  if (netem.delay) argv.push('delay', netem.delay, ...(netem.jitter ? [netem.jitter] : []));
+  if (netem.loss) argv.push('loss', netem.loss);
+  return argv;
 }

@@ -5,6 +5,7 @@ import { basename, extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { topologyFileSchema } from './topology-schema.js';
 import { resolveTopology } from './resolve-topology.js';
+import { expandGenerated } from './expand-generated.js';
 import { TopologyError, formatFieldPath, type TopologyProblem } from './topology-error.js';
 import type { Topology } from './topology.js';
 
@@ -45,7 +46,9 @@ export function validateTopologyData(data: unknown, source = '(in memory)'): Top
     throw new TopologyError(source, problems);
   }
   const fallbackName = basename(source, extname(source)) || 'topology';
-  const result = resolveTopology(parsed.data, fallbackName, source);
+  const expanded = expandGenerated(parsed.data);
+  if (expanded.problems.length > 0) throw new TopologyError(source, expanded.problems);
+  const result = resolveTopology(expanded.file, fallbackName, source);
   if (result.problems.length > 0 || !result.topology) throw new TopologyError(source, result.problems);
   return result.topology;
 }

@@ -1,7 +1,7 @@
 // Turns a schema-valid topology file into the resolved Topology: fills defaults and checks
 // what a schema cannot see (addresses that collide, a VIP outside the segment, roles).
 import type { TopologyFile } from './topology-schema.js';
-import type { HealthCheck, Host, RealServer, Topology, Vrrp } from './topology.js';
+import { ASSERTION_NAMES, type HealthCheck, type Host, type RealServer, type Topology, type Vrrp } from './topology.js';
 import { TOPOLOGY_DEFAULTS } from './topology-defaults.js';
 import type { TopologyProblem } from './topology-error.js';
 import { cidrContains, isReservedInCidr, macForAddress, parseIpv4, parseIpv4Cidr } from './ipv4.js';
@@ -44,6 +44,7 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
     problem('service.vip', `${file.service.vip} is also the address of host ${ownerOfAddress.get(vipValue)}; the VIP must be an address of its own`);
   }
 
+  if (file.service.realServers.length === 0) problem('service.realServers', 'must list at least one real server (or use generate.realServers)');
   const countOf = (role: string) => hostEntries.filter(([, host]) => host.role === role).length;
   if (countOf('client') !== 1) problem('hosts', `needs exactly one host with role client, found ${countOf('client')}`);
   const rulesFrom = file.service.rulesFrom ?? TOPOLOGY_DEFAULTS.rulesFrom;
@@ -120,8 +121,10 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
       commands: host.commands ?? [],
       http:
         host.role === 'real-server'
-          ? { port: host.http?.port ?? listedPort, body: host.http?.body ?? TOPOLOGY_DEFAULTS.httpBody(name) }
+          ? { port: host.http?.port ?? listedPort, body: host.http?.body ?? TOPOLOGY_DEFAULTS.httpBody(name), bodySize: host.http?.bodySize }
           : undefined,
+      mtu: host.mtu ?? file.segment.mtu ?? TOPOLOGY_DEFAULTS.segmentMtu,
+      netem: host.netem,
       vrrpPriority:
         usesVrrp && host.role === 'director' ? (host.vrrpPriority ?? TOPOLOGY_DEFAULTS.vrrpPriority(directorNames.indexOf(name))) : undefined,
     };
@@ -134,6 +137,7 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
       source,
       segment: { subnet: file.segment.subnet, prefixLength: subnet.prefixLength, mtu: file.segment.mtu ?? TOPOLOGY_DEFAULTS.segmentMtu },
       hosts,
+      assertions: file.assertions ?? [...ASSERTION_NAMES],
       service: {
         vip: file.service.vip,
         port: servicePort,

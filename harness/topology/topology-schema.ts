@@ -1,7 +1,7 @@
 // The shape of a topology file. Strict: an unknown key is an error, because a misspelt
 // option silently ignored is how a reproduction stops reproducing the bug.
 import { z } from 'zod';
-import { SCHEDULERS } from './topology.js';
+import { ASSERTION_NAMES, SCHEDULERS } from './topology.js';
 
 /** The most hosts a topology may have. */
 export const MAX_HOSTS = 64;
@@ -17,6 +17,11 @@ const port = z.number().int('must be a whole number').min(1, 'must be from 1 to 
 const sysctlKey = z.string().regex(/^net\.[a-z0-9_.\-]+$/i, 'must be a sysctl under net. (the namespace owns only those)');
 const sysctlValue = z.union([z.string(), z.number()]).transform(String);
 const argv = z.array(z.string()).min(1, 'must name a command');
+const mtu = z.number().int('must be a whole number').min(576, 'must be from 576 to 9000').max(9000, 'must be from 576 to 9000');
+// tc-netem's own forms: a time with its unit, a percentage.
+const netemTime = z.string().regex(/^\d+(\.\d+)?(us|ms|s)$/, 'must be a time like 20ms, 500us or 1s');
+const netemPercent = z.string().regex(/^\d+(\.\d+)?%$/, 'must be a percentage like 1% or 0.5%');
+const netemSchema = z.strictObject({ delay: netemTime.optional(), jitter: netemTime.optional(), loss: netemPercent.optional() });
 
 const hostSchema = z.strictObject({
   role: z.enum(['client', 'director', 'real-server']),
@@ -24,12 +29,24 @@ const hostSchema = z.strictObject({
   sysctls: z.record(sysctlKey, sysctlValue).optional(),
   commands: z.array(argv).optional(),
   vrrpPriority: z.number().int('must be a whole number').min(1, 'must be from 1 to 254').max(254, 'must be from 1 to 254').optional(),
+  mtu: mtu.optional(),
+  netem: netemSchema.optional(),
   http: z
     .strictObject({
       port: port.optional(),
       body: z.string().max(1_048_576, 'must be at most 1 MiB').optional(),
+      bodySize: z.number().int('must be a whole number').min(1).max(16_777_216, 'must be at most 16 MiB').optional(),
     })
     .optional(),
+});
+
+/** web1..webN at consecutive addresses, instead of listing each. */
+const generatedRealServersSchema = z.strictObject({
+  count: z.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_HOSTS, `must be at most ${MAX_HOSTS}`),
+  namePrefix: z.string().regex(/^[a-z][a-z0-9]*$/, 'must be lower-case letters and digits, starting with a letter').max(9, 'must be at most 9 characters').optional(),
+  firstAddress: ipv4Text,
+  weight: z.number().int('must be a whole number').min(0).max(65535).optional(),
+  forwarding: z.enum(['tunnel', 'direct-routing', 'nat']).optional(),
 });
 
 const realServerSchema = z.strictObject({
@@ -60,8 +77,10 @@ export const topologyFileSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores').optional(),
   segment: z.strictObject({
     subnet: z.string(),
-    mtu: z.number().int('must be a whole number').min(576).max(9000).optional(),
+    mtu: mtu.optional(),
   }),
+  generate: z.strictObject({ realServers: generatedRealServersSchema }).optional(),
+  assertions: z.array(z.enum(ASSERTION_NAMES)).min(1, 'must name at least one assertion').optional(),
   // Each host is a namespace with its own processes: past a few dozen, a cluster is a load
   // test, not a reproduction, and inside User-Mode Linux it would not fit in memory.
   hosts: z.record(hostName, hostSchema).refine((hosts) => Object.keys(hosts).length <= MAX_HOSTS, {
@@ -77,7 +96,7 @@ export const topologyFileSchema = z.strictObject({
     healthCheck: healthCheckSchema.optional(),
     inhibitOnFailure: z.boolean().optional(),
     vrrp: vrrpSchema.optional(),
-    realServers: z.array(realServerSchema).min(1, 'must list at least one real server').max(MAX_HOSTS, `must list at most ${MAX_HOSTS} real servers`),
+    realServers: z.array(realServerSchema).max(MAX_HOSTS, `must list at most ${MAX_HOSTS} real servers`).default([]),
   }),
 });
 

@@ -14,7 +14,20 @@ export interface HttpServerSpec {
   port: number;
   /** What the server answers to every request; the seed's servers say "this is web1". */
   body: string;
+  /** Pads the answer to this many bytes (the name first), for tunnel MTU cases. */
+  bodySize?: number;
 }
+
+/** Link impairments on a host's uplink, as tc-netem takes them (e.g. delay "20ms", loss "1%"). */
+export interface Netem {
+  delay?: string;
+  jitter?: string;
+  loss?: string;
+}
+
+/** The assertions `lvs-harness check` can run on a topology. */
+export const ASSERTION_NAMES = ['round-robin', 'tun-contract', 'doctor'] as const;
+export type AssertionName = (typeof ASSERTION_NAMES)[number];
 
 export interface Host {
   name: string;
@@ -30,6 +43,10 @@ export interface Host {
   http?: HttpServerSpec;
   /** Present on directors when the service has VRRP: the highest priority is the master. */
   vrrpPriority?: number;
+  /** The MTU of the host's uplink (both ends of its veth). */
+  mtu: number;
+  /** Impairments of the host's uplink, or undefined for none. */
+  netem?: Netem;
 }
 
 export interface RealServer {
@@ -93,6 +110,8 @@ export interface Topology {
   segment: Segment;
   hosts: Host[];
   service: VirtualService;
+  /** What `lvs-harness check` asserts by default. */
+  assertions: AssertionName[];
 }
 
 /** The hosts of one role, in file order. */

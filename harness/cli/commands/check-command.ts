@@ -25,7 +25,8 @@ report per property with its evidence, then tears the cluster down:
                  the five LVS-TUN properties (failing captures are kept and named)
   doctor         the hosts' kernel state read against the known LVS-TUN pitfalls
 
-  --assert LIST       comma-separated subset of: ${ASSERTIONS.join(', ')} (default: all)
+  --assert LIST       comma-separated subset of: ${ASSERTIONS.join(', ')} (default: the
+                      file's assertions, or all of them)
   --connections N     connections per assertion (default 8)
   --keep-captures     keep the captures even when the contract holds
   --bundle OUT        also write a bundle (.tar.gz) with everything needed to replay and read
@@ -46,9 +47,10 @@ Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment.`,
     if (positionals.length !== 1) throw new UsageError('check: give exactly one topology FILE (lvs-harness check FILE)');
     const file = resolve(positionals[0]!);
     const connections = wholeNumber('check', 'connections', values.connections, 8);
-    const assertions = parseAssertions(values.assert);
     const bundle = values.bundle === undefined ? undefined : resolve(values.bundle);
     const topology = await loadTopologyFile(file);
+    // The file says which assertions it wants; --assert overrides it.
+    const assertions = values.assert === undefined ? topology.assertions : parseAssertions(values.assert);
 
     const again = ['check', file, '--connections', String(connections), '--assert', assertions.join(',')];
     if (values.json) again.push('--json');
@@ -87,8 +89,7 @@ Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment.`,
   },
 };
 
-function parseAssertions(text: string | undefined): AssertionName[] {
-  if (text === undefined) return [...ASSERTIONS];
+function parseAssertions(text: string): AssertionName[] {
   const names = text.split(',').map((name) => name.trim()).filter(Boolean);
   const unknown = names.filter((name) => !(ASSERTIONS as readonly string[]).includes(name));
   if (names.length === 0 || unknown.length > 0) {

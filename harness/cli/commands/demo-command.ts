@@ -2,7 +2,7 @@
 // table, curl the VIP from the client and show who answered, tear it down.
 import { resolve } from 'node:path';
 import { buildCluster } from '../../cluster/build-cluster.js';
-import { identifyAnswers, judgeRoundRobin } from '../../checks/round-robin.js';
+import { describeBody, identifyAnswers, judgeRoundRobin } from '../../checks/round-robin.js';
 import { assertVerdict } from '../../checks/verdict.js';
 import { packagePath } from '../../package-root.js';
 import { loadTopologyFile } from '../../topology/load-topology.js';
@@ -43,7 +43,7 @@ ${umlOptionsHelp}`,
         identifyAnswers(topology, outcomes).forEach((answer, index) => {
           const { outcome } = answer;
           const connection = `${cluster.client.address}:${outcome.localPort ?? '?'}`;
-          console.log(`${String(index + 1).padStart(3)}  ${connection.padEnd(22)} ${outcome.ok ? outcome.body?.trim() : `FAILED: ${outcome.error}`}`);
+          console.log(`${String(index + 1).padStart(3)}  ${connection.padEnd(22)} ${outcome.ok ? describeBody(outcome.body) : `FAILED: ${outcome.error}`}`);
         });
         const verdict = judgeRoundRobin(topology, outcomes);
         console.log(`\n${verdict.property}: ${verdict.ok ? 'ok' : 'FAILED'}: ${verdict.message}`);

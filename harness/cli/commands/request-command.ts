@@ -1,7 +1,7 @@
 // `lvs-harness request`: curl the VIP from the client of a live cluster and show who answered.
 import { namespaceOf } from '../../cluster/cluster-plan.js';
 import { ClientAgent } from '../../cluster/client-agent.js';
-import { identifyAnswers } from '../../checks/round-robin.js';
+import { describeBody, identifyAnswers } from '../../checks/round-robin.js';
 import { clientHost } from '../../topology/topology.js';
 import type { Subcommand } from '../command.js';
 import { EXIT_ASSERTION_FAILED, EXIT_OK } from '../exit-codes.js';
@@ -34,7 +34,7 @@ ${runOptionHelp}
       if (values.json) console.log(JSON.stringify(answers, null, 2));
       else
         answers.forEach(({ server, outcome }, index) => {
-          const what = outcome.ok ? `${outcome.body?.trim()}${server ? '' : ' (not a listed real server)'}` : `FAILED: ${outcome.error}`;
+          const what = outcome.ok ? `${describeBody(outcome.body)}${server ? '' : ' (not a listed real server)'}` : `FAILED: ${outcome.error}`;
           console.log(`${String(index + 1).padStart(3)}  ${`${client.address}:${outcome.localPort ?? '?'}`.padEnd(22)} ${what}`);
         });
       return outcomes.every((outcome) => outcome.ok) ? EXIT_OK : EXIT_ASSERTION_FAILED;
