@@ -9,6 +9,10 @@ import { judgeRoundRobin } from './round-robin.js';
 import { checkTunContract } from './tun-contract-check.js';
 import type { Verdict } from './verdict.js';
 import type { AssertionName } from '../topology/topology.js';
+import { measureRealServerFailover, measureRealServerReturn } from '../keepalived/measure-real-server-failover.js';
+import { measureDirectorFailover, measureDirectorReturn } from '../keepalived/measure-director-failover.js';
+import { judgeRealServerFailover, judgeRealServerReturn } from './failover-real-server.js';
+import { judgeVipHandover } from './failover-director.js';
 
 export { ASSERTION_NAMES as ASSERTIONS, type AssertionName } from '../topology/topology.js';
 
@@ -61,6 +65,19 @@ export async function runChecks(cluster: Cluster, options: CheckOptions = {}): P
     progress('doctor: reading every host\'s kernel state');
     report.findings = await runDoctor(cluster);
     report.verdicts.push({ property: 'doctor', ok: report.findings.length === 0, message: formatFindings(report.findings) });
+  }
+  // Last: they take a server or a director down and bring it back.
+  if (wanted.has('real-server-failover')) {
+    const server = cluster.topology.service.realServers[0]!.host;
+    progress(`real-server failover: stopping ${server}'s HTTP server, waiting for keepalived, starting it again`);
+    report.verdicts.push(judgeRealServerFailover(cluster.topology, await measureRealServerFailover(cluster, server)));
+    report.verdicts.push(judgeRealServerReturn(cluster.topology, await measureRealServerReturn(cluster, server)));
+  }
+  if (wanted.has('director-failover')) {
+    const [master] = await cluster.vipHolders();
+    progress(`director failover: stopping ${master ?? 'the master'}'s keepalived, waiting for the backup, starting it again`);
+    report.verdicts.push(judgeVipHandover(cluster.topology, await measureDirectorFailover(cluster, { fault: 'keepalived-stopped' })));
+    if (master) report.verdicts.push(judgeVipHandover(cluster.topology, await measureDirectorReturn(cluster, master, { fault: 'keepalived-stopped' })));
   }
   report.passed = report.verdicts.every((verdict) => verdict.ok);
   return report;

@@ -62,6 +62,13 @@ describe('topology features for bug reports', () => {
     expect(message).toMatch(/assertions\[0\]: .*round-robin/);
   });
 
+  it('refuses failover assertions on a cluster that cannot fail over', () => {
+    const text = base.replace('realServers: []', 'realServers: [{ host: web1 }]').replace('  lvs: {', '  web1: { role: real-server, address: 10.20.0.11 }\n  lvs: {');
+    expect(() => parseTopologyText(`${text}assertions: [round-robin, real-server-failover, director-failover]\n`, 'f.yaml')).toThrow(
+      /assertions: real-server-failover needs service.rulesFrom: keepalived[\s\S]*assertions: director-failover needs service.vrrp/,
+    );
+  });
+
   it('still needs at least one real server when none is generated', () => {
     expect(() => parseTopologyText(base, 'none.yaml')).toThrow('service.realServers: must list at least one real server (or use generate.realServers)');
   });

@@ -1,7 +1,7 @@
 // Turns a schema-valid topology file into the resolved Topology: fills defaults and checks
 // what a schema cannot see (addresses that collide, a VIP outside the segment, roles).
 import type { TopologyFile } from './topology-schema.js';
-import { ASSERTION_NAMES, type HealthCheck, type Host, type RealServer, type Topology, type Vrrp } from './topology.js';
+import { DEFAULT_ASSERTIONS, type HealthCheck, type Host, type RealServer, type Topology, type Vrrp } from './topology.js';
 import { TOPOLOGY_DEFAULTS } from './topology-defaults.js';
 import type { TopologyProblem } from './topology-error.js';
 import { cidrContains, isReservedInCidr, macForAddress, parseIpv4, parseIpv4Cidr } from './ipv4.js';
@@ -44,6 +44,13 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
     problem('service.vip', `${file.service.vip} is also the address of host ${ownerOfAddress.get(vipValue)}; the VIP must be an address of its own`);
   }
 
+  const assertions = file.assertions ?? [];
+  if (assertions.includes('real-server-failover') && file.service.rulesFrom !== 'keepalived') {
+    problem('assertions', 'real-server-failover needs service.rulesFrom: keepalived (it is keepalived that takes a dead real server out)');
+  }
+  if (assertions.includes('director-failover') && !file.service.vrrp) {
+    problem('assertions', 'director-failover needs service.vrrp and two directors (it is VRRP that moves the VIP)');
+  }
   if (file.service.realServers.length === 0) problem('service.realServers', 'must list at least one real server (or use generate.realServers)');
   const countOf = (role: string) => hostEntries.filter(([, host]) => host.role === role).length;
   if (countOf('client') !== 1) problem('hosts', `needs exactly one host with role client, found ${countOf('client')}`);
@@ -137,7 +144,7 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
       source,
       segment: { subnet: file.segment.subnet, prefixLength: subnet.prefixLength, mtu: file.segment.mtu ?? TOPOLOGY_DEFAULTS.segmentMtu },
       hosts,
-      assertions: file.assertions ?? [...ASSERTION_NAMES],
+      assertions: file.assertions ?? [...DEFAULT_ASSERTIONS],
       service: {
         vip: file.service.vip,
         port: servicePort,

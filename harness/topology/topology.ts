@@ -26,7 +26,9 @@ export interface Netem {
 }
 
 /** The assertions `lvs-harness check` can run on a topology. */
-export const ASSERTION_NAMES = ['round-robin', 'tun-contract', 'doctor'] as const;
+export const ASSERTION_NAMES = ['round-robin', 'tun-contract', 'doctor', 'real-server-failover', 'director-failover'] as const;
+/** What check asserts when neither the file nor --assert says: the failover scenarios need keepalived. */
+export const DEFAULT_ASSERTIONS: AssertionName[] = ['round-robin', 'tun-contract', 'doctor'];
 export type AssertionName = (typeof ASSERTION_NAMES)[number];
 
 export interface Host {
