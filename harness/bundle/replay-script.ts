@@ -5,8 +5,11 @@ import type { JournalEntry } from '../process/command-journal.js';
 import { CommandJournal } from '../process/command-journal.js';
 import { quoteArgument } from '../process/command-error.js';
 
-/** The build's journal as a script; the agents' paths point into the bundle. */
-export function renderReplayScript(entries: readonly JournalEntry[], agentsFolder: string, topologyName: string): string {
+/**
+ * The build's journal as a script; the agents' paths, and the run folder's (keepalived's
+ * configuration, pid files and log), point into the bundle.
+ */
+export function renderReplayScript(entries: readonly JournalEntry[], agentsFolder: string, topologyName: string, runDir?: string): string {
   const journal = new CommandJournal();
   for (const entry of entries) journal.record(entry);
   const body = journal
@@ -15,7 +18,9 @@ export function renderReplayScript(entries: readonly JournalEntry[], agentsFolde
     .filter((line) => line !== '#!/bin/sh' && line !== 'set -e')
     .join('\n')
     .split(`${agentsFolder}/`)
-    .join('"$BUNDLE"/agents/');
+    .join('"$BUNDLE"/agents/')
+    .split(runDir ? `${runDir}/` : '\0')
+    .join('"$BUNDLE"/logs/');
   return [
     '#!/bin/sh',
     `# Rebuilds the cluster "${topologyName}" exactly as lvs-harness built it, command by command.`,

@@ -36,7 +36,7 @@ export async function writeBundle(out: string, input: BundleInput): Promise<stri
 
     const agents = packagePath('harness', 'agents');
     await cp(agents, join(root, 'agents'), { recursive: true });
-    await writeFile(join(root, 'commands.sh'), renderReplayScript(input.buildCommands, agents, topology.name), { mode: 0o755 });
+    await writeFile(join(root, 'commands.sh'), renderReplayScript(input.buildCommands, agents, topology.name, input.runDir), { mode: 0o755 });
     await writeFile(join(root, 'teardown.sh'), renderTeardownScript(allNamespaces(input.plan)), { mode: 0o755 });
 
     await writeStateFiles(root, input);
