@@ -44,7 +44,7 @@ describe('lvs-harness check', () => {
     const missing = await runCli(['check', '/nonexistent/topology.yaml']);
     expect(missing).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('invalid topology /nonexistent/topology.yaml:\n  (file): cannot read: no such file') });
     const assertion = await runCli(['check', SEED_TOPOLOGY_FILE, '--assert', 'speed']);
-    expect(assertion).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('--assert takes round-robin, tun-contract, doctor; got "speed"') });
+    expect(assertion).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('--assert takes round-robin, tun-contract, doctor, real-server-failover, director-failover; got "speed"') });
     const unprivileged = await runCli(['check', SEED_TOPOLOGY_FILE], { uid: 65534 });
     expect(unprivileged).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('lvs-harness needs root') });
   });
