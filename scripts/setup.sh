@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(iproute2 ipvsadm tcpdump keepalived user-mode-linux kmod procps)
+# nftables and iptables: the isolation suite reads the root namespace's rulesets with them.
+PACKAGES=(iproute2 ipvsadm tcpdump keepalived user-mode-linux kmod procps nftables iptables)
 log() { printf 'setup: %s\n' "$*" >&2; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 2; }
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BUILD_STAGES, buildCluster, InjectedFailure } from '../harness/cluster/build-cluster.js';
 import { newRunId } from '../harness/cluster/cluster-plan.js';
 import { CommandError } from '../harness/process/command-error.js';
+import { registryFolder } from '../harness/cluster/run-registry.js';
 import { seedTopology, withHost } from './support/topologies.js';
 
 /** What a run with this id left: namespaces, processes running the harness's agents, folders. */
@@ -22,7 +23,13 @@ function leftoversOf(runId: string): string[] {
       }
     })
     .filter((line) => line.includes('harness/agents/'));
-  return [...namespaces.map((name) => `namespace ${name}`), ...folders.map((name) => `folder ${name}`), ...processes.map((line) => `process ${line}`)];
+  const records = existsSync(registryFolder()) ? readdirSync(registryFolder()).filter((name) => name.includes(runId)) : [];
+  return [
+    ...namespaces.map((name) => `namespace ${name}`),
+    ...folders.map((name) => `folder ${name}`),
+    ...processes.map((line) => `process ${line}`),
+    ...records.map((name) => `record ${name}`),
+  ];
 }
 
 describe('cleanup', () => {
@@ -41,6 +48,17 @@ describe('cleanup', () => {
     expect((failure as CommandError).netns).toBe(`lvsh-${runId}-web2`);
     expect((failure as Error).message).toMatch(/in namespace lvsh-\w+-web2 exited with code 2: ip netns exec \S+ ip addr add 192.168.73.111\/24 dev eth0\n\s+.*(File exists|already assigned)/);
     expect(leftoversOf(runId)).toEqual([]);
+  });
+
+  it('a second build with a live run\'s id is refused before it touches anything of that run', async () => {
+    const cluster = await buildCluster(await seedTopology());
+    try {
+      await expect(buildCluster(await seedTopology(), { runId: cluster.runId })).rejects.toThrow(`run id ${cluster.runId} is already recorded by another run`);
+      expect(readdirSync('/run/netns').filter((name) => name.includes(cluster.runId))).toHaveLength(5);
+      expect((await cluster.request({ count: 2 })).every((outcome) => outcome.ok)).toBe(true);
+    } finally {
+      await cluster.stop();
+    }
   });
 
   it('stop() after a full build removes everything, and a second stop() is harmless', async () => {

@@ -17,7 +17,7 @@ import { netemCommand, renderHostBatch, renderNamespaceBatch, renderNamespaceRem
 import { diffIpvsRules, ipvsRuleTokens, renderIpvsRestore } from './render-ipvs-rules.js';
 import { sysctlCommand, sysctlsFor } from './render-sysctls.js';
 import { UndoStack } from './undo-stack.js';
-import { forgetRun, ownRunRecord, saveRun } from './run-registry.js';
+import { findRun, forgetRun, ownRunRecord, saveRun } from './run-registry.js';
 
 /** The build's steps, in order; a fault can be injected after any of them. */
 export const BUILD_STAGES = ['run-folder', 'namespaces', 'links', 'addresses', 'sysctls', 'ipvs', 'host-commands', 'http-servers', 'keepalived', 'client', 'ready'] as const;
@@ -70,6 +70,7 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
     const runDir = await stage('run-folder', 'made the run folder', async () => {
       // The record comes first, so nothing of this run ever exists without an owner on file.
       const record = ownRunRecord(plan.runId, topology, allNamespaces(plan));
+      if (await findRun(plan.runId)) throw new Error(`run id ${plan.runId} is already recorded by another run`);
       await saveRun(record);
       undo.push('forget the run', () => forgetRun(plan.runId));
       const folder = await makeTempDir({ prefix: `lvs-harness-${plan.runId}-`, unsafeCleanup: true });
@@ -78,6 +79,10 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
       return folder.path;
     });
     await stage('namespaces', `created namespaces ${allNamespaces(plan).join(', ')}`, async () => {
+      // Never take over (and later delete) a namespace that is not ours: a run id collision,
+      // however unlikely, fails here before anything is registered for deletion.
+      const taken = allNamespaces(plan).filter((namespace) => existsSync(`/run/netns/${namespace}`));
+      if (taken.length > 0) throw new Error(`namespaces ${taken.join(', ')} already exist: run id ${plan.runId} is in use by another run`);
       undo.push('delete the namespaces', () => removeNamespaces(runner, allNamespaces(plan)));
       await runner.run(['ip', '-batch', '-'], { input: renderNamespaceBatch(plan) });
     });

@@ -41,10 +41,8 @@ export async function chooseKernel(runner = new ProcessRunner()): Promise<Kernel
   }
   const kernelPath = findTool('linux.uml');
   if (!kernelPath) {
-    throw new EnvironmentError(
-      `the ${kernelName} cannot host an LVS-TUN cluster (${lacks}) and User-Mode Linux is not installed: ` +
-        'apt-get install -y user-mode-linux kmod (or bash scripts/setup.sh)',
-    );
+    const why = wanted === 'uml' ? 'LVS_HARNESS_KERNEL=uml asks for User-Mode Linux' : `the ${kernelName} cannot host an LVS-TUN cluster (${lacks})`;
+    throw new EnvironmentError(`${why}, and User-Mode Linux is not installed: apt-get install -y user-mode-linux kmod (or bash scripts/setup.sh)`);
   }
   const reason =
     wanted === 'uml'

@@ -14,16 +14,36 @@ export const TOOL_PACKAGES: Record<string, string> = {
   tcpdump: 'tcpdump',
   keepalived: 'keepalived',
   'linux.uml': 'user-mode-linux',
+  nft: 'nftables',
+  'iptables-save': 'iptables',
+  'ip6tables-save': 'iptables',
 };
 
 export class MissingToolError extends Error {
   override name = 'MissingToolError';
 }
 
+/**
+ * Where root's tools live. sudo's PATH may lack them, so they are searched after PATH's own
+ * folders; a test passes others (or none) to simulate a machine without a tool.
+ */
+export const ROOT_TOOL_FOLDERS: readonly string[] = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
+
+export interface ToolSearch {
+  /** A PATH-style list of folders; defaults to this process's PATH. */
+  searchPath?: string;
+  /** Folders searched after searchPath's, unless already among them. */
+  extraFolders?: readonly string[];
+}
+
+/** The folders searched, in order, each once. */
+export function toolFolders(searchPath = process.env.PATH ?? '', extraFolders = ROOT_TOOL_FOLDERS): string[] {
+  return [...new Set([...searchPath.split(delimiter), ...extraFolders].filter(Boolean))];
+}
+
 /** The absolute path of an executable on PATH (plus the sbin folders root has), or undefined. */
-export function findTool(name: string, searchPath = process.env.PATH ?? ''): string | undefined {
-  const folders = [...searchPath.split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin'].filter(Boolean);
-  for (const folder of folders) {
+export function findTool(name: string, searchPath = process.env.PATH ?? '', extraFolders = ROOT_TOOL_FOLDERS): string | undefined {
+  for (const folder of toolFolders(searchPath, extraFolders)) {
     const candidate = join(folder, name);
     try {
       accessSync(candidate, constants.X_OK);
@@ -36,8 +56,8 @@ export function findTool(name: string, searchPath = process.env.PATH ?? ''): str
 }
 
 /** Throws one error listing every missing tool and the packages that bring them. */
-export function requireTools(names: readonly string[]): void {
-  const missing = names.filter((name) => !findTool(name));
+export function requireTools(names: readonly string[], search: ToolSearch = {}): void {
+  const missing = names.filter((name) => !findTool(name, search.searchPath, search.extraFolders));
   if (missing.length === 0) return;
   const packages = [...new Set(missing.map((name) => TOOL_PACKAGES[name] ?? name))];
   throw new MissingToolError(

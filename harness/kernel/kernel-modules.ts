@@ -5,7 +5,10 @@ import { SCHEDULERS } from '../topology/topology.js';
 
 export const REQUIRED_MODULES = ['veth', 'bridge', 'tunnel4', 'ip_tunnel', 'ipip', 'ip_vs'] as const;
 
-/** Modules worth loading: the required ones, then every IPVS scheduler and netem for impairments. */
+/**
+ * Modules worth loading: the required ones, every IPVS scheduler, netem for impairments, and
+ * nf_tables so the isolation suite can read (and so compare) the ruleset inside UML too.
+ */
 export function modulesToLoad(): string[] {
-  return [...REQUIRED_MODULES, ...SCHEDULERS.map((scheduler) => `ip_vs_${scheduler}`), 'sch_netem'];
+  return [...REQUIRED_MODULES, ...SCHEDULERS.map((scheduler) => `ip_vs_${scheduler}`), 'sch_netem', 'nfnetlink', 'nf_tables'];
 }

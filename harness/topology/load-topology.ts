@@ -28,10 +28,17 @@ export function parseTopologyText(text: string, source: string): Topology {
   if (document.errors.length > 0) {
     throw new TopologyError(
       source,
-      document.errors.map((error) => ({ path: '', message: `not valid YAML or JSON: ${error.message.split('\n')[0]}${linePosition(error.linePos)}` })),
+      // prettyErrors already puts the line and column in the message's first line.
+      document.errors.map((error) => ({ path: '', message: `not valid YAML or JSON: ${error.message.split('\n')[0]}` })),
     );
   }
-  const data: unknown = document.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    // A bound on aliases: a "billion laughs" file would otherwise expand without end.
+    data = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new TopologyError(source, [{ path: '', message: `not a usable YAML document: ${(error as Error).message}` }]);
+  }
   return validateTopologyData(data, source);
 }
 
@@ -67,9 +74,4 @@ function describeIssue(issue: SchemaIssue): string {
   if (issue.code === 'unrecognized_keys' && issue.keys) return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
   return issue.message;
-}
-
-function linePosition(linePos: ReadonlyArray<{ line: number; col: number }> | undefined): string {
-  const start = linePos?.[0];
-  return start ? ` (line ${start.line}, column ${start.col})` : '';
 }
