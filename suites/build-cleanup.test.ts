@@ -1,36 +1,14 @@
 // A build that fails at any stage leaves nothing behind: no namespace, no process, no run
 // folder. And a full build's stop() removes everything too.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BUILD_STAGES, buildCluster, InjectedFailure } from '../harness/cluster/build-cluster.js';
 import { newRunId } from '../harness/cluster/cluster-plan.js';
 import { CommandError } from '../harness/process/command-error.js';
-import { registryFolder } from '../harness/cluster/run-registry.js';
+import { leftoversOf as leftovers } from './support/leftovers.js';
 import { seedTopology, withHost } from './support/topologies.js';
 
-/** What a run with this id left: namespaces, processes running the harness's agents, folders. */
-function leftoversOf(runId: string): string[] {
-  const namespaces = existsSync('/run/netns') ? readdirSync('/run/netns').filter((name) => name.includes(runId)) : [];
-  const folders = readdirSync(tmpdir()).filter((name) => name.includes(runId));
-  const processes = readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .map((pid) => {
-      try {
-        return `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`;
-      } catch {
-        return '';
-      }
-    })
-    .filter((line) => line.includes('harness/agents/'));
-  const records = existsSync(registryFolder()) ? readdirSync(registryFolder()).filter((name) => name.includes(runId)) : [];
-  return [
-    ...namespaces.map((name) => `namespace ${name}`),
-    ...folders.map((name) => `folder ${name}`),
-    ...processes.map((line) => `process ${line}`),
-    ...records.map((name) => `record ${name}`),
-  ];
-}
+const leftoversOf = (runId: string) => leftovers(runId, { anyAgentProcess: true });
 
 describe('cleanup', () => {
   it.each(BUILD_STAGES)('a build failing after stage "%s" leaves nothing behind', async (stage) => {

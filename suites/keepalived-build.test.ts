@@ -2,8 +2,7 @@
 // topology, keepalived fills the IPVS table, the client's requests take turns as with
 // ipvsadm-restore, and stop() ends keepalived. A configuration keepalived rejects fails the
 // build in keepalived's own words and leaves nothing behind.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCluster, InjectedFailure } from '../harness/cluster/build-cluster.js';
@@ -17,25 +16,9 @@ import { keepalivedPidsIn } from '../harness/keepalived/keepalived-process.js';
 import { observeHealthAgreement } from '../harness/keepalived/observe-health-agreement.js';
 import { renderKeepalivedConf } from '../harness/keepalived/render-keepalived-conf.js';
 import { loadTopologyFile } from '../harness/topology/load-topology.js';
+import { leftoversOf } from './support/leftovers.js';
 
 const KEEPALIVED_TOPOLOGY = fileURLToPath(new URL('../fixtures/topologies/seed-keepalived.yaml', import.meta.url));
-
-/** What a run left: namespaces, folders, and processes of the harness or keepalived. */
-function leftoversOf(runId: string): string[] {
-  const namespaces = existsSync('/run/netns') ? readdirSync('/run/netns').filter((name) => name.includes(runId)) : [];
-  const folders = readdirSync(tmpdir()).filter((name) => name.includes(runId));
-  const processes = readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .map((pid) => {
-      try {
-        return `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`;
-      } catch {
-        return '';
-      }
-    })
-    .filter((line) => line.includes(runId));
-  return [...namespaces.map((name) => `namespace ${name}`), ...folders.map((name) => `folder ${name}`), ...processes.map((line) => `process ${line}`)];
-}
 
 describe("the seed's cluster with keepalived loading the director's rules", () => {
   let cluster: Cluster;
