@@ -1,0 +1,35 @@
+// `lvs-harness kernel` says which kernel clusters are built in and why; the commands that act
+// on a live cluster refuse without root, and say there is none when there is none.
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/run-cli.js';
+
+describe('lvs-harness kernel', () => {
+  it('names the chosen kernel and the reason, in words and as JSON', async () => {
+    const text = await runCli(['kernel']);
+    expect(text.exitCode, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/(has IPVS, ipip, veth and bridges: clusters are built in it|clusters are built inside User-Mode Linux)/);
+    const json = await runCli(['kernel', '--json']);
+    const choice = JSON.parse(json.stdout) as { kind: string; reason: string; probe: { capable: boolean; missing: string[] } };
+    expect(['current', 'uml']).toContain(choice.kind);
+    // The choice follows the probe: User-Mode Linux exactly when this kernel lacks something.
+    expect(choice.kind === 'uml').toBe(!choice.probe.capable);
+    expect(choice.probe.missing.length === 0).toBe(choice.probe.capable);
+  });
+});
+
+describe('the commands on a live cluster', () => {
+  it.each([['request'], ['status'], ['doctor'], ['down'], ['bundle', '/var/tmp/x.tar.gz'], ['exec', 'web1', '--', 'true'], ['capture', 'web1']])(
+    '%s refuses without root, exit 2',
+    async (...args) => {
+      const result = await runCli(args, { uid: 65534 });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain('lvs-harness needs root');
+    },
+  );
+
+  it('say there is no live cluster when there is none, exit 2', async () => {
+    const result = await runCli(['status', '--run', 'deadbeef']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/no live run deadbeef \(live runs: .*; records are in \/run\/lvs-harness\)/);
+  });
+});
