@@ -8,12 +8,18 @@ import { seedTopology } from './support/topologies.js';
 
 const VIP = '192.168.73.120';
 
-/** One way to break the cluster, and the command that mends it. */
+/** One way to break the cluster, and the commands that mend it. */
 interface Breakage {
   pitfall: PitfallId;
   host: string;
-  breakWith: string[];
-  mendWith: string[];
+  breakWith: string[] | string[][];
+  mendWith: string[] | string[][];
+}
+
+/** One command or several, run in order in the host. */
+async function runAll(cluster: ReturnType<ReturnType<typeof useCluster>>, host: string, commands: string[] | string[][]): Promise<void> {
+  const list = Array.isArray(commands[0]) ? (commands as string[][]) : [commands as string[]];
+  for (const argv of list) await cluster.exec(host, argv);
 }
 
 const BREAKAGES: Breakage[] = [
@@ -22,6 +28,13 @@ const BREAKAGES: Breakage[] = [
   { pitfall: 'arp-announce', host: 'web1', breakWith: ['sysctl', '-w', 'net.ipv4.conf.all.arp_announce=0', 'net.ipv4.conf.eth0.arp_announce=0'], mendWith: ['sysctl', '-w', 'net.ipv4.conf.all.arp_announce=2', 'net.ipv4.conf.eth0.arp_announce=2'] },
   { pitfall: 'tunl0-down', host: 'web2', breakWith: ['ip', 'link', 'set', 'tunl0', 'down'], mendWith: ['ip', 'link', 'set', 'tunl0', 'up'] },
   { pitfall: 'vip-missing-on-real-server', host: 'web1', breakWith: ['ip', 'addr', 'del', `${VIP}/32`, 'dev', 'tunl0'], mendWith: ['ip', 'addr', 'add', `${VIP}/32`, 'dev', 'tunl0'] },
+  {
+    // The walkthrough's VIP/24 on tunl0, and the uplink's route gone (as after a bounce): replies go into the tunnel.
+    pitfall: 'replies-into-tunnel',
+    host: 'web2',
+    breakWith: [['ip', 'addr', 'add', `${VIP}/24`, 'dev', 'tunl0'], ['ip', 'route', 'del', '192.168.73.0/24', 'dev', 'eth0']],
+    mendWith: [['ip', 'addr', 'del', `${VIP}/24`, 'dev', 'tunl0'], ['ip', 'route', 'add', '192.168.73.0/24', 'dev', 'eth0', 'proto', 'kernel', 'scope', 'link', 'src', '192.168.73.111']],
+  },
   { pitfall: 'director-ip-forward', host: 'lvs', breakWith: ['sysctl', '-w', 'net.ipv4.ip_forward=0'], mendWith: ['sysctl', '-w', 'net.ipv4.ip_forward=1'] },
   { pitfall: 'director-send-redirects', host: 'lvs', breakWith: ['sysctl', '-w', 'net.ipv4.conf.eth0.send_redirects=1'], mendWith: ['sysctl', '-w', 'net.ipv4.conf.eth0.send_redirects=0'] },
   { pitfall: 'vip-missing-on-director', host: 'lvs', breakWith: ['ip', 'addr', 'del', `${VIP}/32`, 'dev', 'eth0'], mendWith: ['ip', 'addr', 'add', `${VIP}/32`, 'dev', 'eth0'] },
@@ -36,13 +49,13 @@ describe('the doctor on a live cluster', () => {
   });
 
   it.each(BREAKAGES)('finds $pitfall on $host broken that way, with a fix that mends it', async ({ pitfall, host, breakWith, mendWith }) => {
-    await cluster().exec(host, breakWith);
+    await runAll(cluster(), host, breakWith);
     try {
       const findings = await runDoctor(cluster());
       expect(findings.map((finding) => `${finding.pitfall}@${finding.host}`)).toEqual([`${pitfall}@${host}`]);
       expect(findings[0]!.fix).toContain(`ip netns exec ${cluster().namespaceOf(host)} `);
     } finally {
-      await cluster().exec(host, mendWith);
+      await runAll(cluster(), host, mendWith);
     }
     expect(await runDoctor(cluster())).toEqual([]);
   });

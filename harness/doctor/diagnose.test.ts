@@ -23,6 +23,7 @@ function healthy(): Map<string, HostState> {
           { name: 'eth0', up: true, mtu: 1500, addresses: ['192.168.73.110/24'] },
           { name: 'tunl0', up: true, mtu: 1480, addresses: ['192.168.73.120/32'] },
         ],
+        replyRoute: { device: 'eth0' },
         sysctls: {
           'net.ipv4.conf.all.rp_filter': '0',
           'net.ipv4.conf.tunl0.rp_filter': '0',
@@ -60,6 +61,12 @@ describe('the doctor', () => {
       'vip-missing-on-real-server@web1',
     ]);
     expect(pitfalls(stateWith((hosts) => (hosts.get('web1')!.links[1]!.up = false)))).toEqual(['tunl0-down@web1']);
+  });
+
+  it('finds replies that would leave through the tunnel, or have no route at all', () => {
+    expect(pitfalls(stateWith((hosts) => (hosts.get('web1')!.replyRoute = { device: 'tunl0' })))).toEqual(['replies-into-tunnel@web1']);
+    const [noRoute] = diagnoseCluster(topology, stateWith((hosts) => (hosts.get('web1')!.replyRoute = {})));
+    expect(noRoute).toMatchObject({ pitfall: 'replies-into-tunnel', problem: 'web1 has no route from the VIP back to the client' });
   });
 
   it('finds ARP settings that let a real server answer for the VIP', () => {

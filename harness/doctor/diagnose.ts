@@ -9,6 +9,7 @@ export type PitfallId =
   | 'tunl0-missing'
   | 'tunl0-down'
   | 'vip-missing-on-real-server'
+  | 'replies-into-tunnel'
   | 'rp-filter-on-tunl0'
   | 'arp-ignore'
   | 'arp-announce'
@@ -86,6 +87,25 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
       problem: `${host.name} does not hold the VIP ${vip}`,
       why: 'the decapsulated packet is addressed to the VIP; a host that does not own it drops it (or forwards it) instead of answering',
       fix: fix('ip', 'addr', 'add', `${vip}/32`, 'dev', 'tunl0'),
+    });
+  }
+  // The walkthrough's VIP/24 on tunl0 adds a subnet route through the tunnel beside the
+  // uplink's; once that one wins (the uplink's route re-added after it), replies go into tunl0.
+  const reply = hostState.replyRoute;
+  if (reply && reply.device !== 'eth0') {
+    const tunl0Mtu = hostState.links.find((link) => link.name === 'tunl0')?.mtu ?? 1480;
+    findings.push({
+      pitfall: 'replies-into-tunnel',
+      host: host.name,
+      problem: reply.device
+        ? `${host.name} sends its replies from the VIP to the client through ${reply.device}, not its uplink eth0`
+        : `${host.name} has no route from the VIP back to the client`,
+      why: reply.device
+        ? `replies must go straight to the client on the uplink; tunl0 is an IP-in-IP device with no remote end (MTU ${tunl0Mtu}), so what it sends never reaches the client. A VIP with a /${topology.segment.prefixLength} on tunl0, as the walkthrough sets it, adds a route for ${topology.segment.subnet} through the tunnel that wins once the uplink's route is re-added`
+        : 'a real server answers from the VIP straight to the client; without a route it cannot answer at all',
+      fix: reply.device
+        ? `${fix('ip', 'route', 'del', topology.segment.subnet, 'dev', reply.device)} (and hold the VIP as /32 on tunl0)`
+        : fix('ip', 'route', 'add', topology.segment.subnet, 'dev', 'eth0'),
     });
   }
   // The kernel uses the larger of conf.all and the interface's own value.

@@ -12,6 +12,8 @@ export interface LinkState {
 export interface HostState {
   links: LinkState[];
   sysctls: Record<string, string>;
+  /** Read on real servers only: the device the kernel picks for a reply from the VIP to the client (`ip route get`); device undefined when there is no route. */
+  replyRoute?: { device?: string };
 }
 
 /** The sysctls the doctor judges, as a sysctl --pattern. */
@@ -43,4 +45,14 @@ export function parseSysctlLines(text: string): Record<string, string> {
     if (match) values[match[1]!] = match[2]!;
   }
   return values;
+}
+
+/** Parses `ip -j route get ...`: the device of the first route, or undefined. */
+export function parseRouteGetJson(text: string): string | undefined {
+  try {
+    const routes = JSON.parse(text || '[]') as Array<{ dev?: string }>;
+    return routes[0]?.dev;
+  } catch {
+    return undefined;
+  }
 }

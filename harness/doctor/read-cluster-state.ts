@@ -2,8 +2,8 @@
 // sysctl) and ipvsadm-save on the director.
 import type { ProcessRunner } from '../process/process-runner.js';
 import { namespaceOf, type ClusterPlan } from '../cluster/cluster-plan.js';
-import { hostsWithRole } from '../topology/topology.js';
-import { DOCTOR_SYSCTL_PATTERN, parseIpAddrJson, parseSysctlLines, type HostState } from './host-state.js';
+import { clientHost, hostsWithRole } from '../topology/topology.js';
+import { DOCTOR_SYSCTL_PATTERN, parseIpAddrJson, parseRouteGetJson, parseSysctlLines, type HostState } from './host-state.js';
 import type { ClusterState } from './diagnose.js';
 
 /** Reads every host's links and sysctls, and the director's IPVS rules. */
@@ -15,7 +15,14 @@ export async function readClusterState(runner: ProcessRunner, plan: ClusterPlan)
         runner.run(['ip', '-j', '-n', netns, 'addr', 'show']),
         runner.run(['sysctl', '-a', '-r', DOCTOR_SYSCTL_PATTERN], { netns }),
       ]);
-      return [host.name, { links: parseIpAddrJson(addresses.stdout), sysctls: parseSysctlLines(sysctls.stdout) }];
+      const state: HostState = { links: parseIpAddrJson(addresses.stdout), sysctls: parseSysctlLines(sysctls.stdout) };
+      if (host.role === 'real-server') {
+        // The route a reply takes: from the VIP back to the client.
+        const client = clientHost(plan.topology).address;
+        const route = await runner.run(['ip', '-j', '-n', netns, 'route', 'get', client, 'from', plan.topology.service.vip], { allowFailure: true });
+        state.replyRoute = { device: route.exitCode === 0 ? parseRouteGetJson(route.stdout) : undefined };
+      }
+      return [host.name, state];
     }),
   );
   const director = hostsWithRole(plan.topology, 'director')[0];
