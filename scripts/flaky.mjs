@@ -2,7 +2,7 @@
 // Is the suite flaky? Runs the full suite (node scripts/run-tests.mjs: unit, host, and the
 // kernel suites in the chosen kernel) N times back to back, and reports how many rounds
 // passed and failed, which tests failed in which rounds, and the slowest passing test.
-//   node scripts/flaky.mjs N        (as root; runs bash scripts/setup.sh once first, as npm test does)
+//   npm run flaky -- N       (as root: setup first, as npm test does; then N rounds)
 // Prints a table, then one JSON line. Each round's full output is kept in a log file.
 // Per-test results come from vitest's verbose reporter, read from the output as it streams
 // back (inside User-Mode Linux only $LVS_HARNESS_OUTPUT is writable, and its path is the
