@@ -67,6 +67,12 @@ describe('the doctor', () => {
     expect(pitfalls(stateWith((hosts) => (hosts.get('web1')!.replyRoute = { device: 'tunl0' })))).toEqual(['replies-into-tunnel@web1']);
     const [noRoute] = diagnoseCluster(topology, stateWith((hosts) => (hosts.get('web1')!.replyRoute = {})));
     expect(noRoute).toMatchObject({ pitfall: 'replies-into-tunnel', problem: 'web1 has no route from the VIP back to the client' });
+    // Without the VIP there is no reply to route: only the missing VIP is reported.
+    const withoutVip = stateWith((hosts) => {
+      hosts.get('web1')!.links[1]!.addresses = [];
+      hosts.get('web1')!.replyRoute = {};
+    });
+    expect(pitfalls(withoutVip)).toEqual(['vip-missing-on-real-server@web1']);
   });
 
   it('finds ARP settings that let a real server answer for the VIP', () => {

@@ -91,7 +91,8 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
   }
   // The walkthrough's VIP/24 on tunl0 adds a subnet route through the tunnel beside the
   // uplink's; once that one wins (the uplink's route re-added after it), replies go into tunl0.
-  const reply = hostState.replyRoute;
+  // Judged only where the VIP is held: without it there is no reply to route (a finding above).
+  const reply = holds(vip) ? hostState.replyRoute : undefined;
   if (reply && reply.device !== 'eth0') {
     const tunl0Mtu = hostState.links.find((link) => link.name === 'tunl0')?.mtu ?? 1480;
     findings.push({
