@@ -2,6 +2,7 @@
 // on a live cluster refuse without root, and say there is none when there is none.
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
+import { SEED_TOPOLOGY_FILE } from '../support/topologies.js';
 
 describe('lvs-harness kernel', () => {
   it('names the chosen kernel and the reason, in words and as JSON', async () => {
@@ -14,6 +15,22 @@ describe('lvs-harness kernel', () => {
     // The choice follows the probe: User-Mode Linux exactly when this kernel lacks something.
     expect(choice.kind === 'uml').toBe(!choice.probe.capable);
     expect(choice.probe.missing.length === 0).toBe(choice.probe.capable);
+  });
+});
+
+describe('the commands that build', () => {
+  it.each([['up'], ['check'], ['demo']])('%s refuses a topology file that does not exist, exit 2, before choosing a kernel', async (command) => {
+    const result = await runCli([command, '/nonexistent/report.yaml']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('invalid topology /nonexistent/report.yaml:\n  (file): cannot read: no such file');
+    expect(result.stderr).not.toContain('kernel:');
+  });
+
+  it.each([['up'], ['check'], ['kernel'], ['gc']])('%s refuses without root, exit 2', async (command) => {
+    const args = command === 'up' || command === 'check' ? [command, SEED_TOPOLOGY_FILE] : [command];
+    const result = await runCli(args, { uid: 65534 });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('lvs-harness needs root');
   });
 });
 
