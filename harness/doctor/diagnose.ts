@@ -50,6 +50,9 @@ function hostContext(host: Host, state: ClusterState) {
   return {
     hostState,
     sysctl: (key: string) => Number(hostState.sysctls[key] ?? 0),
+    /** The value the kernel uses for these: the larger of conf.all's and the interface's. */
+    effective: (setting: string, iface: string) =>
+      Math.max(Number(hostState.sysctls[`net.ipv4.conf.all.${setting}`] ?? 0), Number(hostState.sysctls[`net.ipv4.conf.${iface}.${setting}`] ?? 0)),
     fix: (...argv: string[]) => quoteCommand([...state.prefixFor(host.name), ...argv]),
     holds: (address: string) => hostState.links.some((link) => link.addresses.some((cidr) => cidr.split('/')[0] === address)),
   };
@@ -58,7 +61,7 @@ function hostContext(host: Host, state: ClusterState) {
 function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState): Finding[] {
   const context = hostContext(host, state);
   if (!context) return [];
-  const { hostState, sysctl, fix, holds } = context;
+  const { hostState, sysctl, effective, fix, holds } = context;
   const findings: Finding[] = [];
   const { vip } = topology.service;
   const tunl0 = hostState.links.find((link) => link.name === 'tunl0');
@@ -109,8 +112,7 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
         : fix('ip', 'route', 'add', topology.segment.subnet, 'dev', 'eth0'),
     });
   }
-  // The kernel uses the larger of conf.all and the interface's own value.
-  const rpFilter = Math.max(sysctl('net.ipv4.conf.all.rp_filter'), sysctl('net.ipv4.conf.tunl0.rp_filter'));
+  const rpFilter = effective('rp_filter', 'tunl0');
   if (tunl0 && rpFilter === 1) {
     findings.push({
       pitfall: 'rp-filter-on-tunl0',
@@ -120,7 +122,7 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
       fix: fix('sysctl', '-w', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.tunl0.rp_filter=0'),
     });
   }
-  const arpIgnore = Math.max(sysctl('net.ipv4.conf.all.arp_ignore'), sysctl('net.ipv4.conf.eth0.arp_ignore'));
+  const arpIgnore = effective('arp_ignore', 'eth0');
   if (arpIgnore < 1) {
     findings.push({
       pitfall: 'arp-ignore',
@@ -130,7 +132,7 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
       fix: fix('sysctl', '-w', 'net.ipv4.conf.all.arp_ignore=1', 'net.ipv4.conf.eth0.arp_ignore=1'),
     });
   }
-  const arpAnnounce = Math.max(sysctl('net.ipv4.conf.all.arp_announce'), sysctl('net.ipv4.conf.eth0.arp_announce'));
+  const arpAnnounce = effective('arp_announce', 'eth0');
   if (arpAnnounce < 2) {
     findings.push({
       pitfall: 'arp-announce',
