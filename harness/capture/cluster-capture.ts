@@ -5,6 +5,8 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Cluster } from '../cluster/cluster.js';
 import { makeEvidenceFolder } from '../evidence-folder.js';
+import { requireTools } from '../kernel/find-tool.js';
+import { CAPTURE_TOOLS } from '../kernel/tools-needed.js';
 import { readCaptureFile } from '../packets/index.js';
 import type { CapturePoint } from '../verdicts/index.js';
 import { TcpdumpCapture, type CaptureTarget } from './tcpdump-capture.js';
@@ -30,6 +32,7 @@ export class ClusterCapture {
 
   /** Starts tcpdump at every point and resolves once all of them listen. */
   static async start(cluster: Cluster): Promise<ClusterCapture> {
+    requireTools(CAPTURE_TOOLS);
     const folder = await makeEvidenceFolder(cluster.runId, 'captures');
     const targets = captureTargets(cluster, folder);
     const started = await Promise.allSettled(targets.map((target) => TcpdumpCapture.start(cluster.runner, target)));

@@ -2,6 +2,7 @@
 // running the same lvs-harness command again inside User-Mode Linux.
 import { fileURLToPath } from 'node:url';
 import { chooseKernel } from '../kernel/choose-kernel.js';
+import { BUILD_TOOLS } from '../kernel/tools-needed.js';
 import { runInUml } from '../kernel/run-in-uml.js';
 import { say } from './say.js';
 
@@ -18,10 +19,11 @@ export interface UmlSettings {
 
 /**
  * Calls `here` when this kernel can host clusters; otherwise reruns this command line
- * (`args`) inside User-Mode Linux and returns its exit code.
+ * (`args`) inside User-Mode Linux and returns its exit code. `tools` are those the command
+ * will call, refused up front when missing (the guest sees the host's, so once is enough).
  */
-export async function inChosenKernel(args: readonly string[], here: () => Promise<number>, uml: UmlSettings = {}): Promise<number> {
-  const choice = await chooseKernel();
+export async function inChosenKernel(args: readonly string[], here: () => Promise<number>, uml: UmlSettings = {}, tools: readonly string[] = BUILD_TOOLS): Promise<number> {
+  const choice = await chooseKernel(undefined, tools);
   say(`kernel: ${choice.reason}`);
   if (choice.kind === 'current') return here();
   const self = fileURLToPath(new URL('./main.js', import.meta.url));

@@ -4,6 +4,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dir as makeTempDir } from 'tmp-promise';
+import { requireTools } from '../kernel/find-tool.js';
+import { toolsNeeded } from '../kernel/tools-needed.js';
 import { ProcessRunner } from '../process/process-runner.js';
 import { waitFor } from '../process/wait-for.js';
 import { hostsWithRole, type Host, type Topology } from '../topology/topology.js';
@@ -52,6 +54,8 @@ export class InjectedFailure extends Error {
 
 /** Builds the cluster; the returned handle owns everything and must be stopped. */
 export async function buildCluster(topology: Topology, options: BuildOptions = {}): Promise<Cluster> {
+  // Before the first step: a tool missing halfway would make a build fail for no reason of its own.
+  requireTools(toolsNeeded(topology));
   const runner = options.runner ?? new ProcessRunner();
   const plan = planCluster(topology, options.runId ?? newRunId());
   const undo = new UndoStack();

@@ -3,6 +3,7 @@
 import { ProcessRunner } from '../process/process-runner.js';
 import { findTool, requireTools } from './find-tool.js';
 import { probeKernel, type KernelProbe } from './probe-kernel.js';
+import { BUILD_TOOLS } from './tools-needed.js';
 
 export type KernelChoice =
   | { kind: 'current'; probe: KernelProbe; reason: string }
@@ -11,9 +12,6 @@ export type KernelChoice =
 export class EnvironmentError extends Error {
   override name = 'EnvironmentError';
 }
-
-/** The tools every build runs, in whichever kernel. */
-export const BUILD_TOOLS = ['ip', 'ipvsadm', 'ipvsadm-restore', 'ipvsadm-save', 'sysctl'];
 
 /** Root is needed for namespaces; checked first so the message says so plainly. */
 export function requireRoot(): void {
@@ -24,11 +22,11 @@ export function requireRoot(): void {
 
 /**
  * LVS_HARNESS_KERNEL=auto (default) probes; `host` insists on the running kernel; `uml`
- * insists on User-Mode Linux.
+ * insists on User-Mode Linux. Root and the `tools` the run will call are checked first.
  */
-export async function chooseKernel(runner = new ProcessRunner()): Promise<KernelChoice> {
+export async function chooseKernel(runner = new ProcessRunner(), tools: readonly string[] = BUILD_TOOLS): Promise<KernelChoice> {
   requireRoot();
-  requireTools(BUILD_TOOLS);
+  requireTools(tools);
   const wanted = process.env.LVS_HARNESS_KERNEL ?? 'auto';
   if (!['auto', 'host', 'uml'].includes(wanted)) throw new EnvironmentError(`LVS_HARNESS_KERNEL must be auto, host or uml, got ${JSON.stringify(wanted)}`);
   const probe = await probeKernel(runner);

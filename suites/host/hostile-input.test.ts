@@ -1,9 +1,9 @@
-// `lvs-harness demo FILE` fed hostile and broken input, as a user (or a script) would feed it:
-// malformed YAML and JSON, wrong types, unknown keys, 10,000 real servers, duplicate and
-// overlapping addresses, shell metacharacters, a missing path, a folder, no root, a missing
-// tool. Each gets exit 2 and one clear error naming the problem (and the file and field for a
-// topology), and nothing is built or left behind: no namespace, no User-Mode Linux kernel, no
-// exchange or run folder.
+// `lvs-harness demo FILE` (and `check`) fed hostile and broken input, as a user (or a script)
+// would feed it: malformed YAML and JSON, wrong types, unknown keys, 10,000 real servers,
+// duplicate and overlapping addresses, shell metacharacters, a missing path, a folder, no
+// root, a missing tool (ipvsadm, tcpdump, keepalived, linux.uml). Each gets exit 2 and one
+// clear error naming the problem (and the file and field for a topology), and nothing is
+// built or left behind: no namespace, no User-Mode Linux kernel, no exchange or run folder.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { dir as tempDir, type DirectoryResult } from 'tmp-promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../harness/process/wait-for.js';
-import { runCli, type CliResult } from '../support/run-cli.js';
+import { findTool } from '../../harness/kernel/find-tool.js';
+import { packagePath } from '../../harness/package-root.js';
+import { runCli, type CliOptions, type CliResult } from '../support/run-cli.js';
 
 /** Put in the environment of every run, so that a kernel or folder it made can be told from another run's. */
 const MARK = `lvsh-hostile-${randomUUID()}`;
@@ -80,18 +82,31 @@ async function leftBehind(before: Traces): Promise<string[]> {
 }
 
 /** Runs `lvs-harness ARGS` and checks what every refusal has in common; returns the result. */
-async function refused(args: string[], options: { uid?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
+async function refused(args: string[], options: Omit<CliOptions, 'timeoutMs'> = {}): Promise<CliResult> {
   const before = await traces();
-  const result = await runCli(args, { timeoutMs: 60_000, uid: options.uid, env: options.env ?? environment() });
+  const result = await runCli(args, { ...options, timeoutMs: 60_000, env: options.env ?? environment() });
   expect(result.exitCode, result.stderr).toBe(2);
   // One message, no stack trace, nothing on standard output (no IPVS table, no answers).
-  expect(result.stderr).toMatch(/^lvs-harness demo: /);
+  expect(result.stderr.startsWith(`lvs-harness ${args[0]}: `), result.stderr).toBe(true);
   expect(result.stderr, 'a stack trace').not.toMatch(/^\s+at /m);
   expect(result.stdout).toBe('');
   // Refused before a kernel was chosen: nothing was probed, booted or built.
   expect(result.stderr).not.toMatch(/kernel: |building /);
   expect(await leftBehind(before)).toEqual([]);
   return result;
+}
+
+const SEED = packagePath('fixtures', 'topologies', 'seed-tun.yaml');
+
+/**
+ * Runs the command as on a machine without TOOL: in a mount namespace of its own where the
+ * tool's file is /dev/null (not executable), so nothing changes outside that one process.
+ */
+function withoutTool(tool: string): string[] {
+  const path = findTool(tool);
+  if (!path) throw new Error(`${tool} is not installed here: scripts/setup.sh installs it`);
+  // The path is the script's positional argument, never part of its text.
+  return ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount --bind /dev/null "$1" && shift && exec "$@"', 'without-tool', path];
 }
 
 let folder: DirectoryResult;
@@ -248,7 +263,7 @@ service: { vip: 192.168.73.120, realServers: [ { host: "web1 && reboot" } ] }
   });
 });
 
-describe('lvs-harness demo refuses what it cannot read or run, saying why', () => {
+describe('lvs-harness refuses what it cannot read or run, saying why', () => {
   it('a path that does not exist', async () => {
     const path = join(folder.path, 'no-such-topology.yaml');
     const { stderr } = await refused(['demo', path]);
@@ -271,6 +286,21 @@ describe('lvs-harness demo refuses what it cannot read or run, saying why', () =
   it('no root (uid 65534): says it needs root, before anything is probed', async () => {
     const { stderr } = await refused(['demo'], { uid: 65534 });
     expect(stderr).toContain('lvs-harness needs root');
+  });
+
+  it('no ipvsadm: names the tool and the package, before a kernel is chosen', async () => {
+    const { stderr } = await refused(['demo'], { wrapper: withoutTool('ipvsadm') });
+    expect(stderr).toContain('missing tool: ipvsadm; install with: apt-get install -y ipvsadm');
+  });
+
+  it('no tcpdump, and an assertion that captures: names tcpdump', async () => {
+    const { stderr } = await refused(['check', SEED, '--assert', 'round-robin,tun-contract'], { wrapper: withoutTool('tcpdump') });
+    expect(stderr).toContain('missing tool: tcpdump; install with: apt-get install -y tcpdump');
+  });
+
+  it('no keepalived, and a topology whose rules keepalived loads: names keepalived', async () => {
+    const { stderr } = await refused(['check', packagePath('fixtures', 'topologies', 'seed-keepalived.yaml')], { wrapper: withoutTool('keepalived') });
+    expect(stderr).toContain('missing tool: keepalived; install with: apt-get install -y keepalived');
   });
 
   it('a missing tool (no linux.uml on PATH, User-Mode Linux forced): names the package to install', async () => {

@@ -11,9 +11,18 @@ export interface CliResult {
   stderr: string;
 }
 
+export interface CliOptions {
+  timeoutMs?: number;
+  uid?: number;
+  env?: Record<string, string>;
+  /** A command that runs the CLI's command line given after it (e.g. in a mount namespace of its own). */
+  wrapper?: readonly string[];
+}
+
 /** The compiled CLI (scripts/setup.sh builds it) with these arguments. */
-export async function runCli(args: string[], options: { timeoutMs?: number; uid?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
-  const result = await execa(process.execPath, [CLI, ...args], {
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const [file, ...rest] = [...(options.wrapper ?? []), process.execPath, CLI, ...args] as [string, ...string[]];
+  const result = await execa(file, rest, {
     reject: false,
     timeout: options.timeoutMs ?? 120_000,
     uid: options.uid,

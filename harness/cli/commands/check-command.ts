@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { buildCluster } from '../../cluster/build-cluster.js';
 import { ASSERTIONS, formatCheckReport, runChecks, type AssertionName } from '../../checks/run-checks.js';
 import { writeBundle } from '../../bundle/write-bundle.js';
+import { toolsNeeded } from '../../kernel/tools-needed.js';
 import { loadTopologyFile } from '../../topology/load-topology.js';
 import type { Subcommand } from '../command.js';
 import { EXIT_ASSERTION_FAILED, EXIT_OK, UsageError } from '../exit-codes.js';
@@ -85,7 +86,7 @@ Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment.`,
         await cluster.stop();
         say(`tore down run ${cluster.runId}`);
       }
-    }, uml);
+    }, uml, toolsNeeded(topology, assertions));
   },
 };
 

@@ -5,6 +5,7 @@ import { buildCluster } from '../../cluster/build-cluster.js';
 import { describeBody, identifyAnswers, judgeRoundRobin } from '../../checks/round-robin.js';
 import { assertVerdict } from '../../checks/verdict.js';
 import { packagePath } from '../../package-root.js';
+import { toolsNeeded } from '../../kernel/tools-needed.js';
 import { loadTopologyFile } from '../../topology/load-topology.js';
 import type { Subcommand } from '../command.js';
 import { inChosenKernel } from '../in-chosen-kernel.js';
@@ -54,6 +55,6 @@ ${umlOptionsHelp}`,
         await cluster.stop();
         say(`tore down run ${cluster.runId} in ${Date.now() - stopping} ms`);
       }
-    }, { ...umlSettings('demo', values), extraMounts: [file] });
+    }, { ...umlSettings('demo', values), extraMounts: [file] }, toolsNeeded(topology));
   },
 };

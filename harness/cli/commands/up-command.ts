@@ -1,6 +1,7 @@
 // `lvs-harness up FILE`: build a cluster and keep it, to poke at it with the other commands.
 import { resolve } from 'node:path';
 import { buildCluster } from '../../cluster/build-cluster.js';
+import { toolsNeeded } from '../../kernel/tools-needed.js';
 import { loadTopologyFile } from '../../topology/load-topology.js';
 import type { Subcommand } from '../command.js';
 import { UsageError } from '../exit-codes.js';
@@ -52,6 +53,6 @@ ${umlOptionsHelp}`,
         await cluster.stop();
         say(`tore down run ${cluster.runId}`);
       }
-    }, { ...umlSettings('up', values), extraMounts: [file] });
+    }, { ...umlSettings('up', values), extraMounts: [file] }, toolsNeeded(topology));
   },
 };
