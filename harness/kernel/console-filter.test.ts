@@ -23,4 +23,21 @@ describe('the interactive console filter', () => {
     filter.accept('a b\r\n@@lvs-harness-guest:command-end@@\r\nPowering off.\r\n');
     expect(written).toEqual(['root@(none):/# ', 'ls\r\n', 'a b\r\n']);
   });
+
+  it('an end marker split across chunks is held back, not shown, and still ends the command', () => {
+    const written: string[] = [];
+    const filter = new InteractiveConsoleFilter((text) => written.push(text));
+    filter.accept('@@lvs-harness-guest:command-start@@\r\nexit\r\n@@lvs-harness-gu');
+    filter.accept('est:command-end@@\r\nPowering off.\r\n');
+    filter.accept('reboot: System halted\r\n');
+    expect(written).toEqual(['exit\r\n']);
+  });
+
+  it('a held tail that is not the marker after all is shown with the next chunk', () => {
+    const written: string[] = [];
+    const filter = new InteractiveConsoleFilter((text) => written.push(text));
+    filter.accept('@@lvs-harness-guest:command-start@@\nmail me@');
+    filter.accept('example.org\n');
+    expect(written.join('')).toBe('mail me@example.org\n');
+  });
 });

@@ -6,18 +6,25 @@ const START = '@@lvs-harness-guest:command-start@@';
 const END = '@@lvs-harness-guest:command-end@@';
 const INIT_NOTE = 'lvs-harness guest:';
 
-export class ConsoleFilter {
-  private state: 'boot' | 'command' | 'after' = 'boot';
-  private pending = '';
+/** Where the console is: the kernel booting, the command running, or the kernel powering off. */
+abstract class MarkedConsole {
+  protected state: 'boot' | 'command' | 'after' = 'boot';
+  /** What is held back until a marker, which may arrive split across chunks, can be seen whole. */
+  protected pending = '';
 
-  constructor(private readonly write: (text: string) => void) {}
+  constructor(protected readonly write: (text: string) => void) {}
 
   /** True once the command has started: from then on its stderr (the second console) is passed on. */
   get commandStarted(): boolean {
     return this.state !== 'boot';
   }
 
-  /** Takes a chunk of console output; writes through, line by line, what belongs to the command. */
+  /** Takes a chunk of console output and writes through what belongs to the command. */
+  abstract accept(chunk: string): void;
+}
+
+/** For a program's output: whole lines, and the init's notes too. */
+export class ConsoleFilter extends MarkedConsole {
   accept(chunk: string): void {
     // Whole lines only: a marker may arrive split across chunks.
     const lines = (this.pending + chunk).split('\n');
@@ -49,16 +56,7 @@ function splitAtMarker(text: string): [string, string | undefined] {
  * The same for a person at the console (a shell): nothing before the command starts, then
  * everything as it comes, partial lines and prompts included, up to the end marker.
  */
-export class InteractiveConsoleFilter {
-  private state: 'boot' | 'command' | 'after' = 'boot';
-  private pending = '';
-
-  constructor(private readonly write: (text: string) => void) {}
-
-  get commandStarted(): boolean {
-    return this.state !== 'boot';
-  }
-
+export class InteractiveConsoleFilter extends MarkedConsole {
   accept(chunk: string): void {
     if (this.state === 'after') return;
     if (this.state === 'boot') {
@@ -73,12 +71,25 @@ export class InteractiveConsoleFilter {
       this.pending = '';
       this.state = 'command';
     }
-    const end = chunk.indexOf(END);
+    const text = this.pending + chunk;
+    const end = text.indexOf(END);
     if (end !== -1) {
-      this.write(chunk.slice(0, end));
+      if (end > 0) this.write(text.slice(0, end));
+      this.pending = '';
       this.state = 'after';
       return;
     }
-    this.write(chunk);
+    // Everything as it comes, but a tail that may be the end marker's first half waits for the next chunk.
+    const held = markerStartAtEnd(text, END);
+    this.pending = text.slice(text.length - held);
+    if (held < text.length) this.write(text.slice(0, text.length - held));
   }
+}
+
+/** How many of the text's last characters are the marker's first ones (0 when none). */
+function markerStartAtEnd(text: string, marker: string): number {
+  for (let length = Math.min(marker.length - 1, text.length); length > 0; length--) {
+    if (text.endsWith(marker.slice(0, length))) return length;
+  }
+  return 0;
 }
