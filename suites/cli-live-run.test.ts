@@ -16,18 +16,29 @@ const env = asOnACapableHost();
 const cli = (args: string[], timeoutMs?: number) => runCli(args, { env, timeoutMs });
 const namespacesOf = (runId: string) => (existsSync('/run/netns') ? readdirSync('/run/netns').filter((name) => name.startsWith(`lvsh-${runId}-`)) : []);
 
-/** Starts a check in the background and resolves with its run id once it is checking. */
+/** Folders of a run's evidence (captures), wherever this kernel writes them. */
+function evidenceOf(runId: string): string[] {
+  const root = process.env.LVS_HARNESS_OUTPUT ?? tmpdir();
+  return existsSync(root) ? readdirSync(root).filter((name) => name.startsWith(`lvs-harness-${runId}-captures-`)).map((name) => join(root, name)) : [];
+}
+
+/**
+ * Starts a check of the TUN contract in the background and resolves with its run id once it
+ * is capturing: tcpdump has opened its file at all six points. 100 connections keep it
+ * capturing long enough for a signal to land in the middle.
+ */
 async function startCheck() {
-  const child = execa(process.execPath, [CLI, 'check', SEED_TOPOLOGY_FILE, '--connections', '4'], { env, extendEnv: false, reject: false, stdin: 'ignore' });
+  const child = execa(process.execPath, [CLI, 'check', SEED_TOPOLOGY_FILE, '--assert', 'tun-contract', '--connections', '100'], { env, extendEnv: false, reject: false, stdin: 'ignore' });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const runId = await waitFor(
     async () => {
       const id = /created namespaces lvsh-([0-9a-f]{8})--lan/.exec(stderr)?.[1];
-      if (!id || !/round-robin: /.test(stderr)) throw new Error(`not checking yet; stderr so far:\n${stderr}`);
+      const pcaps = id ? evidenceOf(id).flatMap((folder) => readdirSync(folder).filter((name) => name.endsWith('.pcap'))) : [];
+      if (!id || pcaps.length < 6) throw new Error(`not capturing yet (${pcaps.length} of 6 capture files); stderr so far:\n${stderr}`);
       return id;
     },
-    { timeoutMs: 60_000, awaiting: 'the background check to build its cluster and start checking' },
+    { timeoutMs: 60_000, awaiting: 'the background check to build its cluster and start tcpdump at all six points', intervalMs: 20, maxIntervalMs: 20 },
   );
   return { child, runId, stderr: () => stderr };
 }
@@ -131,8 +142,10 @@ describe('a cluster left up, and the commands that work on it', () => {
     const result = await check.child;
     expect(result.exitCode).toBe(code);
     expect(check.stderr()).toContain(`${signal}: tearing down what this run built`);
+    expect(result.stdout, 'a report: the check ended before the signal').toBe('');
     expect(namespacesOf(check.runId)).toEqual([]);
     expect(readdirSync(tmpdir()).filter((name) => name.includes(check.runId))).toEqual([]);
+    expect(evidenceOf(check.runId), 'the unfinished capture').toEqual([]);
   });
 
   it('after SIGKILL to a check, gc removes exactly the dead run\'s leftovers, and the live run keeps working', async () => {
@@ -140,6 +153,7 @@ describe('a cluster left up, and the commands that work on it', () => {
     check.child.kill('SIGKILL');
     await check.child;
     expect(namespacesOf(check.runId).length).toBe(5);
+    expect(evidenceOf(check.runId).length, 'the dead run\'s unfinished capture').toBe(1);
     const gc = await cli(['gc', '--json']);
     expect(gc.exitCode, gc.stderr).toBe(0);
     const removed = JSON.parse(gc.stdout) as { namespaces: string[]; runIds: string[]; processes: number[] };
@@ -147,6 +161,7 @@ describe('a cluster left up, and the commands that work on it', () => {
     expect(removed.runIds).toEqual([check.runId]);
     expect(removed.processes.length).toBeGreaterThan(0);
     expect(namespacesOf(check.runId)).toEqual([]);
+    expect(evidenceOf(check.runId), 'the dead run\'s unfinished capture').toEqual([]);
     expect(namespacesOf(runId).length).toBe(5);
     expect((await cli(['request', '--count', '2'])).exitCode).toBe(0);
   });

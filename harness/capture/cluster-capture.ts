@@ -1,7 +1,7 @@
 // Captures a cluster's traffic where the TUN contract is decided: the client's and the
 // director's uplinks, each real server's uplink and its tunl0. One pcap file per point, in
 // one evidence folder per capture.
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Cluster } from '../cluster/cluster.js';
 import { makeEvidenceFolder } from '../evidence-folder.js';
@@ -9,16 +9,22 @@ import { requireTools } from '../kernel/find-tool.js';
 import { CAPTURE_TOOLS } from '../kernel/tools-needed.js';
 import { readCaptureFile } from '../packets/index.js';
 import type { CapturePoint } from '../verdicts/index.js';
-import { TcpdumpCapture, type CaptureTarget } from './tcpdump-capture.js';
+import { TcpdumpCapture, type CaptureBuffering, type CaptureTarget } from './tcpdump-capture.js';
 import { waitFor } from '../process/wait-for.js';
+import { UndoStack } from '../cluster/undo-stack.js';
 
 /** How long one marker is waited for before another is sent, and how long in all. */
 const MARKER_ATTEMPT_MS = 3_000;
 const MARKER_TIMEOUT_MS = 30_000;
 
+/** The file that marks a capture folder as kept on purpose (gc leaves such folders alone). */
+export const KEPT_NOTE = 'kept.txt';
+
 export interface FinishedCapture {
   folder: string;
   points: CapturePoint[];
+  /** Points where tcpdump's ring overflowed: their files miss packets, so no verdict may rest on them. */
+  drops: Array<{ host: string; iface: string; packets: number }>;
 }
 
 export class ClusterCapture {
@@ -28,22 +34,38 @@ export class ClusterCapture {
     private readonly cluster: Cluster,
     readonly folder: string,
     private readonly captures: TcpdumpCapture[],
+    /** Undoes the capture (tcpdump stopped, folder removed) until it is discarded or kept. */
+    private readonly owned: UndoStack,
   ) {}
 
   /** Starts tcpdump at every point and resolves once all of them listen. */
-  static async start(cluster: Cluster): Promise<ClusterCapture> {
+  static async start(cluster: Cluster, buffering: CaptureBuffering = {}): Promise<ClusterCapture> {
     requireTools(CAPTURE_TOOLS);
     const folder = await makeEvidenceFolder(cluster.runId, 'captures');
-    const targets = captureTargets(cluster, folder);
-    const started = await Promise.allSettled(targets.map((target) => TcpdumpCapture.start(cluster.runner, target)));
-    const captures = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failure) {
+    // A signal mid-capture unwinds every live undo stack: the unfinished capture goes with the
+    // cluster instead of staying behind as a folder of half-written files.
+    const captures: TcpdumpCapture[] = [];
+    const owned = new UndoStack();
+    owned.push('remove the unfinished capture', async () => {
       await Promise.all(captures.map((capture) => capture.stop()));
       await rm(folder, { recursive: true, force: true });
+    });
+    const targets = captureTargets(cluster, folder);
+    const started = await Promise.allSettled(
+      targets.map(async (target) => {
+        const capture = await TcpdumpCapture.start(cluster.runner, target, buffering);
+        captures.push(capture);
+        return capture;
+      }),
+    );
+    const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure) {
+      await owned.unwind();
       throw failure.reason;
     }
-    return new ClusterCapture(cluster, folder, captures);
+    // In the targets' order, not the order they happened to start in.
+    const ordered = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    return new ClusterCapture(cluster, folder, ordered, owned);
   }
 
   /**
@@ -82,13 +104,23 @@ export class ClusterCapture {
         packets: await readCaptureFile(target.file),
       })),
     );
-    return { folder: this.folder, points };
+    const drops = this.captures.flatMap((capture) => {
+      const packets = capture.dropped() ?? 0;
+      return packets > 0 ? [{ host: capture.target.host, iface: capture.target.iface, packets }] : [];
+    });
+    return { folder: this.folder, points, drops };
   }
 
   /** Removes the capture files (after a passing check, unless the user keeps them). */
   async discard(): Promise<void> {
-    if (!this.finished) await Promise.all(this.captures.map((capture) => capture.stop()));
-    await rm(this.folder, { recursive: true, force: true });
+    const failures = await this.owned.unwind();
+    if (failures.length > 0) throw failures[0]!.error;
+  }
+
+  /** Keeps the finished capture for the user, with a note saying why; gc leaves it alone. */
+  async keep(note: string): Promise<void> {
+    await writeFile(join(this.folder, KEPT_NOTE), note);
+    this.owned.release();
   }
 
   /** The pcap files, for messages. */

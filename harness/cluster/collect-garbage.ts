@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { KEPT_NOTE } from '../capture/cluster-capture.js';
 import { join } from 'node:path';
 import { ProcessRunner } from '../process/process-runner.js';
 import { NAMESPACE_PREFIX } from './cluster-plan.js';
@@ -43,7 +44,7 @@ export async function findGarbage(now = Date.now()): Promise<Garbage> {
       const path = join(root, name);
       const runId = RUN_FOLDER.exec(name)?.[1];
       // Captures kept on purpose (after a failed check) carry kept.txt: evidence, not garbage.
-      if (runId && (await dead(runId, path)) && !existsSync(join(path, 'kept.txt'))) folders.push(path);
+      if (runId && (await dead(runId, path)) && !existsSync(join(path, KEPT_NOTE))) folders.push(path);
     }
   }
   const processes = [...(await processesInNamespaces(namespaces)).values()].flat();
