@@ -6,7 +6,9 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { useCluster } from './support/use-cluster.js';
-import { checkTunContract } from '../harness/checks/tun-contract-check.js';
+import { ClusterCapture } from '../harness/capture/cluster-capture.js';
+import type { CaptureBuffering } from '../harness/capture/tcpdump-capture.js';
+import { checkTunContract, describeDrops } from '../harness/checks/tun-contract-check.js';
 import { assertVerdict } from '../harness/checks/verdict.js';
 import type { ForwardingMethod } from '../harness/topology/topology.js';
 import { seedTopology, withForwarding } from './support/topologies.js';
@@ -45,6 +47,45 @@ describe("the seed's cluster keeps the TUN contract", () => {
     } finally {
       await rm(check.captureFolder!, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a capture that falls behind', () => {
+  const cluster = useCluster(seedTopology);
+
+  /**
+   * Captures 60 connections while the director's tcpdump is stopped (SIGSTOP), as a tcpdump
+   * starved of CPU would be, then lets it catch up and finishes the capture.
+   */
+  async function captureWithDirectorPaused(buffering: CaptureBuffering) {
+    const capture = await ClusterCapture.start(cluster(), buffering);
+    try {
+      const pattern = `tcpdump .*-w ${capture.folder}/lvs-eth0.pcap`;
+      const { stdout } = await execa('pgrep', ['-f', pattern]);
+      const pid = Number(stdout.trim().split('\n')[0]);
+      process.kill(pid, 'SIGSTOP');
+      try {
+        const outcomes = await cluster().request({ count: 60 });
+        expect(outcomes.filter((outcome) => !outcome.ok)).toEqual([]);
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      return await capture.finish();
+    } finally {
+      await capture.discard();
+    }
+  }
+
+  it("at tcpdump's default snapshot length its ring overflows, and the drops are named as an incomplete capture", async () => {
+    const finished = await captureWithDirectorPaused({ snapshotBytes: 262_144 });
+    expect(finished.drops.map((drop) => `${drop.host}:${drop.iface}`)).toEqual(['lvs:eth0']);
+    expect(finished.drops[0]!.packets).toBeGreaterThan(0);
+    expect(describeDrops(finished.drops)).toMatch(/^capture incomplete: .*\(\d+ at lvs:eth0\)/);
+  });
+
+  it("at the harness's snapshot length and ring, the same pause loses nothing", async () => {
+    const finished = await captureWithDirectorPaused({});
+    expect(finished.drops).toEqual([]);
   });
 });
 

@@ -1,11 +1,9 @@
 // The TUN contract, checked on a live cluster: capture at every point, make connections to
 // the VIP, judge every connection on the five properties. A failure keeps the captures and
 // says where they are; a pass removes them unless asked to keep them.
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Cluster } from '../cluster/cluster.js';
 import type { HttpOutcome } from '../cluster/client-agent.js';
-import { ClusterCapture } from '../capture/cluster-capture.js';
+import { ClusterCapture, type FinishedCapture } from '../capture/cluster-capture.js';
 import { formatTunContractFailures, judgeTunContract, summarizeTunContract, type CapturePoint, type ConnectionVerdict, type TunContractInput } from '../verdicts/index.js';
 import { hostsWithRole, type Topology } from '../topology/topology.js';
 import type { Verdict } from './verdict.js';
@@ -48,13 +46,16 @@ export async function checkTunContract(cluster: Cluster, options: TunContractOpt
   const summary = summarizeTunContract(connections);
   const judgeMs = clock();
   const captureFiles = await capture.files();
-  const keep = !summary.ok || options.keepCaptures === true;
+  // Verdicts on a capture that lost packets could blame the cluster for the capture's gaps.
+  const incomplete = describeDrops(finished.drops);
+  const ok = summary.ok && !incomplete;
+  const judged = `${incomplete ? `${incomplete}\n` : ''}${summary.text}${summary.ok ? '' : `\n${formatTunContractFailures(connections, { captureFolder: finished.folder })}`}`;
+  const keep = !ok || options.keepCaptures === true;
   if (!keep) await capture.discard();
-  else await writeFile(join(finished.folder, 'kept.txt'), `${keptNote(summary.text, connections, finished.folder)}\n`);
+  else await capture.keep(`Captures kept by lvs-harness (lvs-harness gc leaves this folder alone).\n${judged}\n`);
   const kept = keep ? `\ncapture files kept (tcpdump -r FILE -nn -e, or Wireshark):\n${captureFiles.map((file) => `  ${file}`).join('\n')}` : '';
-  const message = summary.ok ? `${summary.text}${kept}` : `${summary.text}\n${formatTunContractFailures(connections, { captureFolder: finished.folder })}${kept}`;
   return {
-    verdict: { property: 'TUN contract', ok: summary.ok, message },
+    verdict: { property: 'TUN contract', ok, message: `${judged}${kept}` },
     connections,
     outcomes,
     captureFolder: keep ? finished.folder : undefined,
@@ -63,9 +64,11 @@ export async function checkTunContract(cluster: Cluster, options: TunContractOpt
   };
 }
 
-function keptNote(summaryText: string, connections: ConnectionVerdict[], folder: string): string {
-  const failures = formatTunContractFailures(connections, { captureFolder: folder });
-  return `Captures kept by lvs-harness (lvs-harness gc leaves this folder alone).\n${summaryText}${failures ? `\n${failures}` : ''}`;
+/** Why the capture cannot be trusted, or '' when every tcpdump kept every packet. */
+export function describeDrops(drops: FinishedCapture['drops']): string {
+  if (drops.length === 0) return '';
+  const where = drops.map((drop) => `${drop.packets} at ${drop.host}:${drop.iface}`).join(', ');
+  return `capture incomplete: tcpdump's ring overflowed and the kernel dropped packets (${where}), so the verdicts below may blame the cluster for gaps in the capture; run the check again on a less loaded machine`;
 }
 
 /** The judge's input from a topology and decoded captures: pure. */
