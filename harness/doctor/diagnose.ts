@@ -47,12 +47,12 @@ export function diagnoseCluster(topology: Topology, state: ClusterState): Findin
 function hostContext(host: Host, state: ClusterState) {
   const hostState = state.hosts.get(host.name);
   if (!hostState) return undefined;
+  const sysctl = (key: string) => Number(hostState.sysctls[key] ?? 0);
   return {
     hostState,
-    sysctl: (key: string) => Number(hostState.sysctls[key] ?? 0),
+    sysctl,
     /** The value the kernel uses for these: the larger of conf.all's and the interface's. */
-    effective: (setting: string, iface: string) =>
-      Math.max(Number(hostState.sysctls[`net.ipv4.conf.all.${setting}`] ?? 0), Number(hostState.sysctls[`net.ipv4.conf.${iface}.${setting}`] ?? 0)),
+    effective: (setting: string, iface: string) => Math.max(sysctl(`net.ipv4.conf.all.${setting}`), sysctl(`net.ipv4.conf.${iface}.${setting}`)),
     fix: (...argv: string[]) => quoteCommand([...state.prefixFor(host.name), ...argv]),
     holds: (address: string) => hostState.links.some((link) => link.addresses.some((cidr) => cidr.split('/')[0] === address)),
   };
@@ -97,7 +97,7 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
   // Judged only where the VIP is held: without it there is no reply to route (a finding above).
   const reply = holds(vip) ? hostState.replyRoute : undefined;
   if (reply && reply.device !== 'eth0') {
-    const tunl0Mtu = hostState.links.find((link) => link.name === 'tunl0')?.mtu ?? 1480;
+    const tunl0Mtu = tunl0?.mtu ?? 1480;
     findings.push({
       pitfall: 'replies-into-tunnel',
       host: host.name,
