@@ -3,10 +3,11 @@
 // inhibit_on_failure), and from then on every request was answered by the others, none failed.
 // And its return: back in the table with its weight, round-robin over all again. Pure.
 import type { HttpOutcome } from '../cluster/client-agent.js';
-import type { Topology } from '../topology/topology.js';
+import { clientHost, type Topology } from '../topology/topology.js';
 import { identifyAnswers, judgeRoundRobin } from './round-robin.js';
 import { describeTableState, type TableState } from './failover-ipvs-table.js';
 import type { Verdict } from './verdict.js';
+import { describeWitness, type DirectorsWitness } from './directors-witness.js';
 
 /** A request made while waiting, with when it started and ended (ms after the fault). */
 export interface TimedOutcome {
@@ -34,6 +35,8 @@ export interface RealServerFailoverObservation {
   duringDetection: TimedOutcome[];
   /** Requests made once the change was seen (or once the wait gave up). */
   afterRemoval: HttpOutcome[];
+  /** What every director did meanwhile, for the message when the failover fails. */
+  witness?: DirectorsWitness;
 }
 
 /** The failover's numbers, for results and benchmarks; measured, never asserted. */
@@ -73,7 +76,7 @@ export function judgeRealServerFailover(topology: Topology, observation: RealSer
     problems.push(`${strays.length} of ${answers.length} requests after ${after} were answered by ${[...new Set(strays.map((answer) => answer.server ?? 'an unknown server'))].join(', ')}, not by ${remaining.join(' or ')}`);
   }
   const sequence = answers.map((answer, index) => `  ${index + 1}. ${answer.outcome.ok ? (answer.server ?? 'unrecognised') : `no answer: ${answer.outcome.error}`}`).join('\n');
-  if (problems.length > 0) return { property, ok: false, message: `${server}'s HTTP server stopped; ${problems.join('; ')}\n${sequence}` };
+  if (problems.length > 0) return { property, ok: false, message: `${server}'s HTTP server stopped; ${problems.join('; ')}\n${sequence}${witnessed(topology, observation.witness, observation.afterRemoval)}` };
 
   const timings = realServerFailoverTimings(observation);
   const detected = timings.detectionMs === undefined ? '' : ` (keepalived logged the failed check after ${timings.detectionMs} ms)`;
@@ -97,6 +100,8 @@ export interface RealServerReturnObservation {
   waitedMs: number;
   /** Requests made once it was back. */
   outcomes: HttpOutcome[];
+  /** What every director did meanwhile, for the message when the return fails. */
+  witness?: DirectorsWitness;
 }
 
 export function judgeRealServerReturn(topology: Topology, observation: RealServerReturnObservation): Verdict {
@@ -106,12 +111,18 @@ export function judgeRealServerReturn(topology: Topology, observation: RealServe
     return {
       property,
       ok: false,
-      message: `${server} did not come back: it was still ${describeTableState(observation.finalState)}, not in it with weight ${weight}, ${observation.waitedMs} ms after its HTTP server started again`,
+      message: `${server} did not come back: it was still ${describeTableState(observation.finalState)}, not in it with weight ${weight}, ${observation.waitedMs} ms after its HTTP server started again${witnessed(topology, observation.witness, observation.outcomes)}`,
     };
   }
   const roundRobin = judgeRoundRobin(topology, observation.outcomes);
-  if (!roundRobin.ok) return { property, ok: false, message: `${server} is back in the table, but round-robin did not resume: ${roundRobin.message}` };
+  if (!roundRobin.ok) {
+    return { property, ok: false, message: `${server} is back in the table, but round-robin did not resume: ${roundRobin.message}${witnessed(topology, observation.witness, observation.outcomes)}` };
+  }
   return { property, ok: true, message: `${server} came back into the table with weight ${weight} ${Math.round(observation.returnedMs)} ms after its HTTP server started; round-robin resumed: ${roundRobin.message}` };
+}
+
+function witnessed(topology: Topology, witness: DirectorsWitness | undefined, outcomes: readonly HttpOutcome[]): string {
+  return witness ? `\n${describeWitness(topology, witness, outcomes, clientHost(topology).address)}` : '';
 }
 
 function round(value: number | undefined): number | undefined {

@@ -9,6 +9,7 @@ import { waitFor, WaitTimeoutError } from '../process/wait-for.js';
 import { hostNamed } from '../topology/topology.js';
 import type { KeepalivedDirectors } from './keepalived-directors.js';
 import { checkerEventOf } from './keepalived-log.js';
+import { watchDirectors } from './witness-directors.js';
 
 export interface RealServerFailoverOptions {
   /** How long to wait for keepalived to act. */
@@ -41,6 +42,7 @@ export async function measureRealServerFailover(cluster: Cluster, server: string
     if (event === 'check-failed') detectedMs ??= at - started;
     if (event === 'taken-out') takenOutLoggedMs ??= at - started;
   });
+  const watch = watchDirectors(cluster, keepalived, started);
   try {
     await cluster.stopHttpServer(server);
     const duringDetection: TimedOutcome[] = [];
@@ -60,36 +62,43 @@ export async function measureRealServerFailover(cluster: Cluster, server: string
     );
     const waitedMs = Math.round(since());
     const afterRemoval = await cluster.request({ count: options.requests ?? 6, timeoutMs: requestTimeoutMs });
-    return { server, expected, detectedMs, takenOutLoggedMs, removedMs, finalState, waitedMs, duringDetection, afterRemoval };
+    const witness = await watch.finish();
+    return { server, expected, detectedMs, takenOutLoggedMs, removedMs, finalState, waitedMs, duringDetection, afterRemoval, witness };
   } finally {
     unsubscribe();
+    watch.cancel();
   }
 }
 
 /** Starts `server`'s HTTP server again and observes keepalived put it back, and the requests after. */
 export async function measureRealServerReturn(cluster: Cluster, server: string, options: RealServerFailoverOptions = {}): Promise<RealServerReturnObservation> {
-  keepalivedOf(cluster);
+  const keepalived = keepalivedOf(cluster);
   const { timeoutMs, requestTimeoutMs } = { ...DEFAULTS, ...options };
   const director = await activeDirector(cluster);
   const realServer = realServerKey(cluster, server);
   const weight = cluster.topology.service.realServers.find((entry) => entry.host === server)!.weight;
   const started = performance.now();
-  await cluster.startHttpServer(server);
-  let finalState = await tableState(cluster, director, realServer);
-  let returnedMs: number | undefined;
-  await untilTimeout(
-    waitFor(
-      async () => {
-        finalState = await tableState(cluster, director, realServer);
-        if (!finalState.present || finalState.weight !== weight) throw new Error(`${server} is ${describeTableState(finalState)}`);
-        returnedMs = performance.now() - started;
-      },
-      { timeoutMs, awaiting: `keepalived on ${director} to put ${server} back in its IPVS table with weight ${weight}`, intervalMs: 50, maxIntervalMs: 200 },
-    ),
-  );
-  const waitedMs = Math.round(performance.now() - started);
-  const outcomes = await cluster.request({ count: options.requests ?? 2 * cluster.topology.service.realServers.length, timeoutMs: requestTimeoutMs });
-  return { server, weight, returnedMs, finalState, waitedMs, outcomes };
+  const watch = watchDirectors(cluster, keepalived, started);
+  try {
+    await cluster.startHttpServer(server);
+    let finalState = await tableState(cluster, director, realServer);
+    let returnedMs: number | undefined;
+    await untilTimeout(
+      waitFor(
+        async () => {
+          finalState = await tableState(cluster, director, realServer);
+          if (!finalState.present || finalState.weight !== weight) throw new Error(`${server} is ${describeTableState(finalState)}`);
+          returnedMs = performance.now() - started;
+        },
+        { timeoutMs, awaiting: `keepalived on ${director} to put ${server} back in its IPVS table with weight ${weight}`, intervalMs: 50, maxIntervalMs: 200 },
+      ),
+    );
+    const waitedMs = Math.round(performance.now() - started);
+    const outcomes = await cluster.request({ count: options.requests ?? 2 * cluster.topology.service.realServers.length, timeoutMs: requestTimeoutMs });
+    return { server, weight, returnedMs, finalState, waitedMs, outcomes, witness: await watch.finish() };
+  } finally {
+    watch.cancel();
+  }
 }
 
 export function keepalivedOf(cluster: Cluster): KeepalivedDirectors {
