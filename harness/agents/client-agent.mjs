@@ -2,26 +2,38 @@
 // The client host's agent: it lives in the client's namespace and makes HTTP requests there
 // with undici, one new TCP connection per request (IPVS schedules connections, not requests).
 // It speaks JSON lines on stdin/stdout so one process start serves a whole run: inside
-// User-Mode Linux a Node start costs over a second.
+// User-Mode Linux a Node start costs over a second. Each connection's source port is the
+// agent's choice, never one the run used before (client-ports.mjs says why), unless a request
+// names one: `--port-claims FILE` shares the choice with the run's other agents.
 import { createSocket } from 'node:dgram';
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
 import { Client, buildConnector } from 'undici';
+import { ClientPorts } from './client-ports.mjs';
 
-async function fetchOnce({ url, timeoutMs = 5_000 }) {
+const { values: options } = parseArgs({ options: { 'port-claims': { type: 'string' } } });
+const ports = new ClientPorts(options['port-claims']);
+// A port still held on the client (a socket in TIME_WAIT, a tool run by hand) is skipped.
+const PORT_ATTEMPTS = 20;
+
+async function fetchFromFreePort(request) {
+  if (request.localPort !== undefined) return fetchOnce(request, request.localPort);
+  for (let attempt = 1; ; attempt += 1) {
+    const outcome = await fetchOnce(request, ports.next());
+    if (!outcome.error?.startsWith('EADDRINUSE') || attempt === PORT_ATTEMPTS) return outcome;
+  }
+}
+
+async function fetchOnce({ url, timeoutMs = 5_000 }, localPort) {
   const started = performance.now();
   const origin = new URL(url).origin;
-  let localPort;
-  // A connector of our own to learn the client's port; the connect timeout belongs to it.
-  const baseConnector = buildConnector({ timeout: timeoutMs });
+  // A connector of our own, bound to the chosen port; the connect timeout belongs to it.
+  const baseConnector = buildConnector({ timeout: timeoutMs, localPort });
   const client = new Client(origin, {
     pipelining: 0,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
-    connect: (options, callback) =>
-      baseConnector(options, (error, socket) => {
-        if (socket) localPort = socket.localPort;
-        callback(error, socket);
-      }),
+    connect: baseConnector,
   });
   try {
     const { pathname, search } = new URL(url);
@@ -54,7 +66,7 @@ function sendDatagram({ address, port, payload }) {
 const lines = createInterface({ input: process.stdin });
 lines.on('line', async (line) => {
   const message = JSON.parse(line);
-  const result = message.op === 'udp' ? await sendDatagram(message) : await fetchOnce(message);
+  const result = message.op === 'udp' ? await sendDatagram(message) : await fetchFromFreePort(message);
   process.stdout.write(`${JSON.stringify({ id: message.id, ...result })}\n`);
 });
 lines.on('close', () => process.exit(0));

@@ -11,7 +11,7 @@ import { waitFor } from '../process/wait-for.js';
 import { hostsWithRole, type Host, type Topology } from '../topology/topology.js';
 import { Cluster } from './cluster.js';
 import { allNamespaces, namespaceOf, newRunId, planCluster, type ClusterPlan } from './cluster-plan.js';
-import { ClientAgent } from './client-agent.js';
+import { ClientAgent, clientPortClaims } from './client-agent.js';
 import { HttpServerSet } from './http-servers.js';
 import { KeepalivedDirectors } from '../keepalived/keepalived-directors.js';
 import { killProcessesInNamespaces } from './namespace-processes.js';
@@ -143,7 +143,7 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
     );
     const client = hostsWithRole(topology, 'client')[0]!;
     const agent = await stage('client', 'started the client agent', async () => {
-      const started = await ClientAgent.start(runner, namespaceOf(plan, client.name), join(runDir, 'client-agent.log'));
+      const started = await ClientAgent.start(runner, namespaceOf(plan, client.name), { logFile: join(runDir, 'client-agent.log'), portClaims: clientPortClaims(runDir) });
       undo.push('stop the client agent', () => started.stop());
       return started;
     });

@@ -1,5 +1,6 @@
 // The harness's side of the client agent (agents/client-agent.mjs): one Node process in the
 // client's namespace, asked for HTTP requests over a JSON-line pipe.
+import { join } from 'node:path';
 import { packagePath } from '../package-root.js';
 import type { ProcessRunner } from '../process/process-runner.js';
 import type { RunningProcess } from '../process/running-process.js';
@@ -37,9 +38,15 @@ export class ClientAgent {
     });
   }
 
-  /** Starts the agent in a namespace and waits until it says it is ready. */
-  static async start(runner: ProcessRunner, netns: string, logFile?: string): Promise<ClientAgent> {
-    const agent = runner.spawn([process.execPath, packagePath('harness', 'agents', 'client-agent.mjs')], {
+  /**
+   * Starts the agent in a namespace and waits until it says it is ready. `portClaims` is the
+   * run's file of claimed source-port blocks (agents/client-ports.mjs), shared by every agent of
+   * the run so that no two connections of a run share a client port.
+   */
+  static async start(runner: ProcessRunner, netns: string, options: { logFile?: string; portClaims?: string } = {}): Promise<ClientAgent> {
+    const { logFile, portClaims } = options;
+    const argv = [process.execPath, packagePath('harness', 'agents', 'client-agent.mjs'), ...(portClaims ? ['--port-claims', portClaims] : [])];
+    const agent = runner.spawn(argv, {
       netns,
       label: 'client agent',
       interactive: true,
@@ -54,9 +61,13 @@ export class ClientAgent {
     return new ClientAgent(agent);
   }
 
-  /** One GET on a new TCP connection. Never throws for network errors: they are outcomes. */
-  get(url: string, timeoutMs = 5_000): Promise<HttpOutcome> {
-    return this.ask({ url, timeoutMs });
+  /**
+   * One GET on a new TCP connection, from a client port the run has not used before, or from
+   * `localPort` when given (to show what a reused port meets). Never throws for network errors:
+   * they are outcomes.
+   */
+  get(url: string, timeoutMs = 5_000, localPort?: number): Promise<HttpOutcome> {
+    return this.ask({ url, timeoutMs, ...(localPort !== undefined && { localPort }) });
   }
 
   /** Sends one UDP datagram (broadcast allowed); resolves with the source port used. */
@@ -76,4 +87,9 @@ export class ClientAgent {
   stop(): Promise<void> {
     return this.process.stop();
   }
+}
+
+/** The run folder's file of claimed client-port blocks. */
+export function clientPortClaims(runDir: string): string {
+  return join(runDir, 'client-port-claims');
 }

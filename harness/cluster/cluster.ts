@@ -37,6 +37,8 @@ export interface RequestOptions {
   count: number;
   timeoutMs?: number;
   path?: string;
+  /** Every request from this client port, instead of a port the run has not used (to show what a reused port meets). */
+  fromPort?: number;
 }
 
 export class Cluster {
@@ -133,7 +135,7 @@ export class Cluster {
     const url = options.url ?? new URL(options.path ?? '/', this.vipUrl).href;
     const outcomes: HttpOutcome[] = [];
     for (let index = 0; index < options.count; index += 1) {
-      outcomes.push(await this.clientAgent.get(url, options.timeoutMs));
+      outcomes.push(await this.clientAgent.get(url, options.timeoutMs, options.fromPort));
     }
     return outcomes;
   }

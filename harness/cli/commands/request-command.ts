@@ -1,6 +1,6 @@
 // `lvs-harness request`: curl the VIP from the client of a live cluster and show who answered.
 import { namespaceOf } from '../../cluster/cluster-plan.js';
-import { ClientAgent } from '../../cluster/client-agent.js';
+import { ClientAgent, clientPortClaims } from '../../cluster/client-agent.js';
 import { describeBody, identifyAnswers } from '../../checks/round-robin.js';
 import { clientHost } from '../../topology/topology.js';
 import type { Subcommand } from '../command.js';
@@ -23,10 +23,10 @@ ${runOptionHelp}
     const { values } = parseOptions('request', args, { ...runOption, count: { type: 'string' }, json: { type: 'boolean' } }, false);
     if (values.help) return console.log(this.help), 0;
     const count = wholeNumber('request', 'count', values.count, 4);
-    const { plan, runner } = await liveRunFrom(values);
+    const { plan, runner, record } = await liveRunFrom(values);
     const client = clientHost(plan.topology);
     const { vip, port } = plan.topology.service;
-    const agent = await ClientAgent.start(runner, namespaceOf(plan, client.name));
+    const agent = await ClientAgent.start(runner, namespaceOf(plan, client.name), { portClaims: record.runDir && clientPortClaims(record.runDir) });
     try {
       const outcomes = [];
       for (let index = 0; index < count; index += 1) outcomes.push(await agent.get(`http://${vip}:${port}/`, 3_000));
