@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClientAgent, clientPortClaims } from '../harness/cluster/client-agent.js';
 import { namespaceOf } from '../harness/cluster/cluster-plan.js';
-import { hostNamed } from '../harness/topology/topology.js';
+import { clientHost, hostNamed } from '../harness/topology/topology.js';
 import { useCluster } from './support/use-cluster.js';
 import { seedTopology } from './support/topologies.js';
 
@@ -42,7 +42,7 @@ describe("the client's ports across a run's agents", () => {
   const cluster = useCluster(seedTopology);
 
   it('are never the same twice: the cluster\'s agent and a second one (as `lvs-harness request` starts) share the claims', async () => {
-    const second = await ClientAgent.start(cluster().runner, namespaceOf(cluster().plan, 'client'), { portClaims: clientPortClaims(cluster().runDir) });
+    const second = await ClientAgent.start(cluster().runner, namespaceOf(cluster().plan, clientHost(cluster().topology).name), { portClaims: clientPortClaims(cluster().runDir) });
     try {
       const outcomes = [];
       for (let index = 0; index < 40; index += 1) {
