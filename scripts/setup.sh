@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # nftables and iptables: the isolation suite reads the root namespace's rulesets with them.
-PACKAGES=(iproute2 ipvsadm tcpdump keepalived user-mode-linux kmod procps nftables iptables)
+# gcc and libc6-dev: the ptrace fix preloaded into User-Mode Linux (harness/kernel/uml-xstate-fix.c).
+PACKAGES=(iproute2 ipvsadm tcpdump keepalived user-mode-linux kmod procps nftables iptables gcc libc6-dev)
 log() { printf 'setup: %s\n' "$*" >&2; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 2; }
 
@@ -42,3 +43,6 @@ fi
 
 log "compiling the CLI (tsc)"
 npx --no-install tsc -p tsconfig.json >&2
+
+# Without it, User-Mode Linux dies at init on CPUs with AMX; it is harmless on the others.
+node scripts/build-native.mjs

@@ -6,6 +6,7 @@ import { EnvironmentError } from '../kernel/choose-kernel.js';
 import { MissingToolError } from '../kernel/find-tool.js';
 import { GuestError } from '../kernel/run-in-uml.js';
 import { NoSuchRunError } from '../cluster/live-run.js';
+import { UmlUnusableError } from '../kernel/probe-uml.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ASSERTION_FAILED = 1;
@@ -23,6 +24,7 @@ export function isInputOrEnvironmentError(error: unknown): boolean {
     error instanceof EnvironmentError ||
     error instanceof MissingToolError ||
     error instanceof GuestError ||
+    error instanceof UmlUnusableError ||
     error instanceof NoSuchRunError
   );
 }

@@ -23,11 +23,11 @@ export interface UmlSettings {
  * will call, refused up front when missing (the guest sees the host's, so once is enough).
  */
 export async function inChosenKernel(args: readonly string[], here: () => Promise<number>, uml: UmlSettings = {}, tools: readonly string[] = BUILD_TOOLS): Promise<number> {
-  const choice = await chooseKernel(undefined, tools);
+  const choice = await chooseKernel({ tools, umlKernel: uml.kernel });
   say(`kernel: ${choice.reason}`);
   if (choice.kind === 'current') return here();
   const self = fileURLToPath(new URL('./main.js', import.meta.url));
-  const result = await runInUml({ argv: [process.execPath, self, ...args], kernel: uml.kernel ?? choice.kernelPath, ...uml });
+  const result = await runInUml({ argv: [process.execPath, self, ...args], ...uml, kernel: uml.kernel ?? choice.kernelPath });
   if (result.outputDir) say(`the guest's evidence is kept in ${result.outputDir}`);
   return result.exitCode;
 }

@@ -1,13 +1,15 @@
 // Decides where clusters are built: the running kernel when it can (GitHub's runners, most
 // Linux hosts, and the UML guest itself), User-Mode Linux when it cannot. Says why, always.
+import { existsSync } from 'node:fs';
 import { ProcessRunner } from '../process/process-runner.js';
 import { findTool, requireTools } from './find-tool.js';
 import { probeKernel, type KernelProbe } from './probe-kernel.js';
+import { probeUml, type UmlProbe } from './probe-uml.js';
 import { BUILD_TOOLS } from './tools-needed.js';
 
 export type KernelChoice =
   | { kind: 'current'; probe: KernelProbe; reason: string }
-  | { kind: 'uml'; probe: KernelProbe; kernelPath: string; reason: string };
+  | { kind: 'uml'; probe: KernelProbe; kernelPath: string; reason: string; guest: UmlProbe };
 
 export class EnvironmentError extends Error {
   override name = 'EnvironmentError';
@@ -20,11 +22,22 @@ export function requireRoot(): void {
   }
 }
 
+export interface ChooseKernelOptions {
+  runner?: ProcessRunner;
+  /** The tools the run will call, refused up front when missing. */
+  tools?: readonly string[];
+  /** The UML binary to use if it comes to that (`--kernel`); default: linux.uml on PATH. */
+  umlKernel?: string;
+  /** Proves that the guest runs a process; a test passes its own. */
+  probeGuest?: typeof probeUml;
+}
+
 /**
  * LVS_HARNESS_KERNEL=auto (default) probes; `host` insists on the running kernel; `uml`
  * insists on User-Mode Linux. Root and the `tools` the run will call are checked first.
  */
-export async function chooseKernel(runner = new ProcessRunner(), tools: readonly string[] = BUILD_TOOLS): Promise<KernelChoice> {
+export async function chooseKernel(options: ChooseKernelOptions = {}): Promise<KernelChoice> {
+  const { runner = new ProcessRunner(), tools = BUILD_TOOLS, probeGuest = probeUml } = options;
   requireRoot();
   requireTools(tools);
   const wanted = process.env.LVS_HARNESS_KERNEL ?? 'auto';
@@ -37,14 +50,18 @@ export async function chooseKernel(runner = new ProcessRunner(), tools: readonly
     if (!probe.capable) throw new EnvironmentError(`the ${kernelName} cannot host an LVS-TUN cluster: ${lacks}`);
     return { kind: 'current', probe, reason: `the ${kernelName} has IPVS, ipip, veth and bridges: clusters are built in it` };
   }
-  const kernelPath = findTool('linux.uml');
+  const kernelPath = options.umlKernel ?? findTool('linux.uml');
+  if (options.umlKernel && !existsSync(options.umlKernel)) throw new EnvironmentError(`--kernel: no User-Mode Linux kernel at ${options.umlKernel}`);
   if (!kernelPath) {
     const why = wanted === 'uml' ? 'LVS_HARNESS_KERNEL=uml asks for User-Mode Linux' : `the ${kernelName} cannot host an LVS-TUN cluster (${lacks})`;
     throw new EnvironmentError(`${why}, and User-Mode Linux is not installed: apt-get install -y user-mode-linux kmod (or bash scripts/setup.sh)`);
   }
+  // Installed is not working: on some CPUs UML dies at init. One boot (cached) says which.
+  const guest = await probeGuest(kernelPath);
+  const proof = `it booted and ran a process${guest.xstateFix.needed ? ", with the harness's ptrace fix for this CPU's large XSAVE state" : ''}`;
   const reason =
     wanted === 'uml'
-      ? `LVS_HARNESS_KERNEL=uml: clusters are built inside User-Mode Linux (${kernelPath})`
-      : `the ${kernelName} lacks ${lacks}: clusters are built inside User-Mode Linux (${kernelPath})`;
-  return { kind: 'uml', probe, kernelPath, reason };
+      ? `LVS_HARNESS_KERNEL=uml: clusters are built inside User-Mode Linux ${guest.guestRelease} (${kernelPath}; ${proof})`
+      : `the ${kernelName} lacks ${lacks}: clusters are built inside User-Mode Linux ${guest.guestRelease} (${kernelPath}; ${proof})`;
+  return { kind: 'uml', probe, kernelPath, reason, guest };
 }

@@ -7,8 +7,15 @@ export type GuestEnd =
   | { kind: 'hung'; timeoutMs: number }
   | { kind: 'killed'; signal: string };
 
+/** What the console showed of a guest's end: its last lines, the telling ones from before them, the likely cause. */
+export interface GuestConsoleReport {
+  tail: string;
+  telling?: readonly string[];
+  cause?: string;
+}
+
 /** The message for a run that did not end with the command's exit status. */
-export function describeGuestEnd(end: GuestEnd, consoleTail: string): string {
+export function describeGuestEnd(end: GuestEnd, console: GuestConsoleReport): string {
   const what = (() => {
     switch (end.kind) {
       case 'powered-off':
@@ -25,6 +32,28 @@ export function describeGuestEnd(end: GuestEnd, consoleTail: string): string {
         return `the User-Mode Linux kernel was killed by ${end.signal}`;
     }
   })();
-  const tail = consoleTail.trim();
-  return tail ? `${what}; the console's last lines:\n${tail.split('\n').map((line) => `  | ${line}`).join('\n')}` : `${what}; the console printed nothing`;
+  const quote = (lines: readonly string[]) => lines.map((line) => `  | ${line}`).join('\n');
+  const tail = console.tail.trim();
+  const parts = [tail ? `${what}; the console's last lines:\n${quote(withoutStackTrace(tail.split('\n')))}` : `${what}; the console printed nothing`];
+  // The lines that say why scroll out of the tail behind a stack trace: quote them again.
+  const earlier = (console.telling ?? []).filter((line) => !tail.includes(line));
+  if (earlier.length > 0) parts.push(`before them, the console said:\n${quote(earlier)}`);
+  if (console.cause) parts.push(`likely cause: ${console.cause}`);
+  return parts.join('\n');
+}
+
+/** A kernel's stack trace (` [<6069f4e1>] dump_stack_lvl+0x4a/0x58`) as one line saying how long it was. */
+function withoutStackTrace(lines: readonly string[]): string[] {
+  const kept: string[] = [];
+  let frames = 0;
+  const flush = () => {
+    if (frames > 0) kept.push(`(${frames} lines of a kernel stack trace)`);
+    frames = 0;
+  };
+  for (const line of lines) {
+    if (/^\s*\[<[0-9a-f]+>\]/.test(line)) frames += 1;
+    else if (!(frames > 0 && line.trim() === '')) flush(), kept.push(line);
+  }
+  flush();
+  return kept;
 }

@@ -8,7 +8,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packagePath } from '../package-root.js';
 import { modulesToLoad } from './kernel-modules.js';
-import { describeGuestEnd, type GuestEnd } from './guest-end.js';
+import { describeGuestEnd, type GuestConsoleReport, type GuestEnd } from './guest-end.js';
+import { likelyCause, TellingLines, type XstateFixState } from './guest-console-diagnosis.js';
+import { ensureXstateFix } from './uml-xstate-fix.js';
 import { findTool, MissingToolError } from './find-tool.js';
 import { ConsoleFilter, InteractiveConsoleFilter } from './console-filter.js';
 import { UndoStack } from '../cluster/undo-stack.js';
@@ -38,16 +40,29 @@ export interface UmlRunResult {
   /** Where the guest's LVS_HARNESS_OUTPUT files were kept, when it wrote any. */
   outputDir?: string;
   durationMs: number;
+  xstateFix: XstateFixReport;
+}
+
+/** The ptrace fix for large XSAVE states (uml-xstate-fix.c): whether it was preloaded and whether it had to act. */
+export interface XstateFixReport extends XstateFixState {
+  /** It widened a register restore: without it, this host would have killed the guest's processes. */
+  needed: boolean;
+  /** What it reported when it acted: UML's buffer and the host kernel's full size. */
+  detail?: string;
 }
 
 export class GuestError extends Error {
   override name = 'GuestError';
-  constructor(readonly end: GuestEnd, readonly consoleTail: string) {
-    super(describeGuestEnd(end, consoleTail));
+  readonly consoleTail: string;
+  constructor(readonly end: GuestEnd, readonly console: GuestConsoleReport) {
+    super(describeGuestEnd(end, console));
+    this.consoleTail = console.tail;
   }
 }
 
 export const DEFAULT_UML_KERNEL = '/usr/bin/linux.uml';
+/** The file in the exchange folder where the preloaded ptrace fix says that it acted. */
+const XSTATE_REPORT = 'xstate-fix';
 const CONSOLE_TAIL_LINES = 40;
 
 /** Boots the kernel, runs the command in it, powers off; resolves with the command's exit code. */
@@ -82,14 +97,24 @@ export async function runInUml(options: UmlRunOptions): Promise<UmlRunResult> {
 
     const interactive = process.stdin.isTTY === true && options.onConsole === undefined;
     if (interactive) await writeFile(join(exchange, 'interactive'), 'yes');
-    const end = await bootAndWait(kernel, exchange, interactive, options, undo);
+    const fixBuild = await ensureXstateFix();
+    const preload = 'path' in fixBuild ? fixBuild.path : undefined;
+    const end = await bootAndWait(kernel, exchange, interactive, options, undo, preload);
+    const fixReport = (await readFile(join(exchange, XSTATE_REPORT), 'utf8').catch(() => '')).trim();
+    const xstateFix: XstateFixReport = {
+      used: preload !== undefined,
+      needed: fixReport !== '',
+      ...('unavailable' in fixBuild ? { unavailable: fixBuild.unavailable } : {}),
+      ...(fixReport ? { detail: fixReport } : {}),
+    };
     const statusText = await readFile(join(exchange, 'exit-status'), 'utf8').catch(() => undefined);
     if (end.kind !== 'powered-off' || statusText === undefined) {
       const startedCommand = existsSync(join(exchange, 'started'));
-      throw new GuestError(end.kind === 'powered-off' ? { kind: 'no-status', startedCommand } : end, end.consoleTail);
+      const report = { tail: end.consoleTail, telling: end.telling, cause: likelyCause(end.telling, xstateFix) };
+      throw new GuestError(end.kind === 'powered-off' ? { kind: 'no-status', startedCommand } : end, report);
     }
     keepExchange = (await readdir(outputDir)).length > 0;
-    return { exitCode: Number(statusText.trim()), outputDir: keepExchange ? outputDir : undefined, durationMs: Date.now() - started };
+    return { exitCode: Number(statusText.trim()), outputDir: keepExchange ? outputDir : undefined, durationMs: Date.now() - started, xstateFix };
   } finally {
     await undo.unwind();
   }
@@ -155,7 +180,9 @@ export function pathsHiddenByGuestTmp(paths: readonly string[]): { folders: stri
   return { folders: [...folders], tmpEntries: [...tmpEntries] };
 }
 
-async function bootAndWait(kernel: string, exchange: string, interactive: boolean, options: UmlRunOptions, undo: UndoStack): Promise<GuestEnd & { consoleTail: string }> {
+type BootEnd = GuestEnd & { consoleTail: string; telling: string[] };
+
+async function bootAndWait(kernel: string, exchange: string, interactive: boolean, options: UmlRunOptions, undo: UndoStack, preload: string | undefined): Promise<BootEnd> {
   const args = [
     `mem=${options.memoryMb ?? 2048}M`,
     'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'ro',
@@ -173,14 +200,16 @@ async function bootAndWait(kernel: string, exchange: string, interactive: boolea
     stdin: interactive ? 'inherit' : 'ignore',
     buffer: false,
     reject: false,
-    env: { ...process.env, TMPDIR: '/dev/shm' },
+    env: { ...process.env, TMPDIR: '/dev/shm', ...preloadEnvironment(preload, join(exchange, XSTATE_REPORT)) },
   });
   const tail: string[] = [];
   const write = options.onConsole ?? ((text: string) => process.stdout.write(text));
   const writeError = options.onConsole ?? ((text: string) => process.stderr.write(text));
   // An interactive session (a shell) needs its prompt as it comes, not line by line.
   const filter = interactive ? new InteractiveConsoleFilter(write) : new ConsoleFilter(write);
+  const telling = new TellingLines();
   const remember = (chunk: string) => {
+    telling.accept(chunk);
     tail.push(...chunk.split(/\r?\n/));
     if (tail.length > CONSOLE_TAIL_LINES * 2) tail.splice(0, tail.length - CONSOLE_TAIL_LINES);
   };
@@ -218,12 +247,24 @@ async function bootAndWait(kernel: string, exchange: string, interactive: boolea
   try {
     const result = await child;
     const consoleTail = tail.slice(-CONSOLE_TAIL_LINES).join('\n');
-    if (hung) return { kind: 'hung', timeoutMs, consoleTail };
-    if (/Kernel panic/.test(consoleTail)) return { kind: 'panicked', consoleTail };
-    if (result.signal) return { kind: 'killed', signal: result.signal, consoleTail };
-    return { kind: 'powered-off', consoleTail };
+    const seen = { consoleTail, telling: telling.all() };
+    if (hung) return { kind: 'hung', timeoutMs, ...seen };
+    // A panic's own line may have scrolled out of the tail behind its stack trace.
+    if (/Kernel panic/.test(consoleTail) || seen.telling.some((line) => line.includes('Kernel panic'))) return { kind: 'panicked', ...seen };
+    if (result.signal) return { kind: 'killed', signal: result.signal, ...seen };
+    return { kind: 'powered-off', ...seen };
   } finally {
     clearTimeout(timer);
     killGroup();
   }
+}
+
+/**
+ * The environment that preloads the ptrace fix into linux.uml, and into nothing else: the
+ * guest's processes get their environment from the guest, not from this one.
+ */
+function preloadEnvironment(preload: string | undefined, reportFile: string): Record<string, string> {
+  if (!preload) return {};
+  const already = process.env.LD_PRELOAD;
+  return { LD_PRELOAD: already ? `${preload}:${already}` : preload, LVS_HARNESS_XSTATE_REPORT: reportFile };
 }

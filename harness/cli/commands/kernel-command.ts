@@ -10,8 +10,10 @@ export const kernelCommand: Subcommand = {
 
 Probes the running kernel (loads ip_vs and ipip where modules can be loaded, then tries
 veth, a bridge, tunl0 and ipvsadm in a scratch namespace it removes) and says whether
-clusters are built in it or inside User-Mode Linux. LVS_HARNESS_KERNEL=host|uml|auto
-overrides the choice.`,
+clusters are built in it or inside User-Mode Linux. Before it says User-Mode Linux, it
+boots it once and runs a process in it (the answer is cached per machine under
+/var/tmp/lvs-harness/uml-probe), and says whether the harness's ptrace fix for CPUs with a
+large XSAVE state (AMX) was needed. LVS_HARNESS_KERNEL=host|uml|auto overrides the choice.`,
   async run(args) {
     const { values } = parseOptions('kernel', args, { json: { type: 'boolean' } }, false);
     if (values.help) return console.log(this.help), 0;
@@ -20,6 +22,14 @@ overrides the choice.`,
     else {
       console.log(choice.reason);
       for (const line of choice.probe.missing) console.log(`  missing in this kernel: ${line}`);
+      if (choice.kind === 'uml') {
+        const { guest } = choice;
+        const fix = guest.xstateFix;
+        console.log(`  guest: User-Mode Linux ${guest.guestRelease} ran a process (boot ${guest.bootMs} ms${guest.cached ? ', cached answer' : ''})`);
+        console.log(
+          `  ptrace fix for large XSAVE state: ${fix.needed ? `needed and used (${fix.detail ?? 'it acted'})` : fix.used ? 'preloaded, not needed on this CPU' : `not available (${fix.unavailable ?? 'unknown'}), not needed on this CPU`}`,
+        );
+      }
     }
     return 0;
   },
