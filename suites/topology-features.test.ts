@@ -24,7 +24,7 @@ describe('a topology with generated real servers, MTU, netem, overrides and comm
   it("passes the file's assertions over three generated real servers", async () => {
     const report = await runChecks(cluster(), { connections: 6 });
     expect(report.verdicts.map((verdict) => [verdict.property, verdict.ok])).toEqual([
-      ['round-robin', true],
+      ['distribution (wrr)', true],
       ['TUN contract', true],
       ['doctor', true],
     ]);

@@ -24,12 +24,14 @@ async function fetchFromFreePort(request) {
   }
 }
 
-async function fetchOnce({ url, timeoutMs = 5_000 }, localPort) {
+async function fetchOnce({ url, timeoutMs = 5_000, localAddress }, localPort) {
   const started = performance.now();
   const origin = new URL(url).origin;
   // A connector of our own, bound to the chosen port; the connect timeout belongs to it.
   const baseConnector = buildConnector({ timeout: timeoutMs, localPort });
   const client = new Client(origin, {
+    // The source address, for a client holding several (undici hands it to net.connect).
+    ...(localAddress ? { localAddress } : {}),
     pipelining: 0,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
@@ -39,9 +41,9 @@ async function fetchOnce({ url, timeoutMs = 5_000 }, localPort) {
     const { pathname, search } = new URL(url);
     const response = await client.request({ method: 'GET', path: pathname + search, headers: { connection: 'close' } });
     const body = await response.body.text();
-    return { ok: true, status: response.statusCode, body, servedBy: response.headers['x-served-by'], localPort, ms: performance.now() - started };
+    return { ok: true, status: response.statusCode, body, servedBy: response.headers['x-served-by'], localPort, localAddress, ms: performance.now() - started };
   } catch (error) {
-    return { ok: false, error: `${error.code ?? error.name}: ${error.message}`, localPort, ms: performance.now() - started };
+    return { ok: false, error: `${error.code ?? error.name}: ${error.message}`, localPort, localAddress, ms: performance.now() - started };
   } finally {
     await client.close().catch(() => client.destroy());
   }

@@ -25,6 +25,14 @@ export interface FinishedCapture {
   points: CapturePoint[];
   /** Points where tcpdump's ring overflowed: their files miss packets, so no verdict may rest on them. */
   drops: Array<{ host: string; iface: string; packets: number }>;
+  /** Points where tcpdump could not start (an interface down or gone): the cluster's doing, reported, not thrown. */
+  unopened: UnopenedPoint[];
+}
+
+export interface UnopenedPoint {
+  host: string;
+  iface: string;
+  error: string;
 }
 
 export class ClusterCapture {
@@ -36,6 +44,8 @@ export class ClusterCapture {
     private readonly captures: TcpdumpCapture[],
     /** Undoes the capture (tcpdump stopped, folder removed) until it is discarded or kept. */
     private readonly owned: UndoStack,
+    /** Points tcpdump could not open: a broken cluster's interface, named in the verdict. */
+    readonly unopened: UnopenedPoint[] = [],
   ) {}
 
   /** Starts tcpdump at every point and resolves once all of them listen. */
@@ -58,14 +68,18 @@ export class ClusterCapture {
         return capture;
       }),
     );
-    const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failure) {
+    // A point that cannot be opened (its interface down or gone) is the cluster's state, not
+    // the harness's failure: the rest is captured and the verdict names what is missing.
+    const unopened = started.flatMap((result, index) =>
+      result.status === 'rejected' ? [{ host: targets[index]!.host, iface: targets[index]!.iface, error: firstLine(result.reason) }] : [],
+    );
+    if (unopened.length === targets.length) {
       await owned.unwind();
-      throw failure.reason;
+      throw (started[0] as PromiseRejectedResult).reason;
     }
     // In the targets' order, not the order they happened to start in.
     const ordered = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    return new ClusterCapture(cluster, folder, ordered, owned);
+    return new ClusterCapture(cluster, folder, ordered, owned, unopened);
   }
 
   /**
@@ -108,7 +122,7 @@ export class ClusterCapture {
       const packets = capture.dropped() ?? 0;
       return packets > 0 ? [{ host: capture.target.host, iface: capture.target.iface, packets }] : [];
     });
-    return { folder: this.folder, points, drops };
+    return { folder: this.folder, points, drops, unopened: this.unopened };
   }
 
   /** Removes the capture files (after a passing check, unless the user keeps them). */
@@ -127,6 +141,12 @@ export class ClusterCapture {
   async files(): Promise<string[]> {
     return (await readdir(this.folder)).filter((name) => name.endsWith('.pcap')).map((name) => join(this.folder, name));
   }
+}
+
+/** tcpdump's own complaint ("tcpdump: tunl0: That device is not up") if the error holds it, else its first line. */
+function firstLine(error: unknown): string {
+  const lines = String((error as Error)?.message ?? error).split('\n').map((line) => line.trim());
+  return lines.find((line) => line.startsWith('tcpdump: ')) ?? lines[0]!;
 }
 
 /** Where to capture: pure, from the cluster's topology. */

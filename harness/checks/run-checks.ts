@@ -5,7 +5,8 @@ import type { Cluster } from '../cluster/cluster.js';
 import { runDoctor } from '../doctor/doctor.js';
 import { formatFindings, type Finding } from '../doctor/diagnose.js';
 import type { ConnectionVerdict } from '../verdicts/index.js';
-import { judgeRoundRobin } from './round-robin.js';
+import { checkDistribution, defaultConnections } from './distribution-check.js';
+import { distributionProperty } from './distribution.js';
 import { checkTunContract } from './tun-contract-check.js';
 import type { Verdict } from './verdict.js';
 import type { AssertionName } from '../topology/topology.js';
@@ -24,6 +25,8 @@ export interface CheckReport {
   passed: boolean;
   verdicts: Verdict[];
   findings: Finding[];
+  /** Settings the doctor mentions that LVS-TUN works without: printed, never failing. */
+  notes: Finding[];
   connections: ConnectionVerdict[];
   captureFolder?: string;
 }
@@ -38,7 +41,8 @@ export interface CheckOptions {
 /** Runs the chosen assertions on the cluster; never throws for a failed one. */
 export async function runChecks(cluster: Cluster, options: CheckOptions = {}): Promise<CheckReport> {
   const wanted = new Set(options.assertions ?? cluster.topology.assertions);
-  const connections = options.connections ?? 8;
+  // Enough for the topology's scheduler, weights and client addresses, unless asked otherwise.
+  const connections = options.connections ?? defaultConnections(cluster.topology);
   const progress = options.onProgress ?? (() => {});
   const report: CheckReport = {
     topology: cluster.topology.name,
@@ -48,23 +52,39 @@ export async function runChecks(cluster: Cluster, options: CheckOptions = {}): P
     passed: true,
     verdicts: [],
     findings: [],
+    notes: [],
     connections: [],
   };
-  if (wanted.has('round-robin')) {
-    progress(`round-robin: ${connections} connections to ${cluster.vipUrl}`);
-    report.verdicts.push(judgeRoundRobin(cluster.topology, await cluster.request({ count: connections, timeoutMs: 2_000 })));
+  // A cluster that did not settle (tolerated by check's build) is a finding, before any other.
+  for (const entry of cluster.unsettled) report.verdicts.push({ property: 'cluster settled', ok: false, message: `${entry.what}: ${entry.detail}` });
+  // round-robin is the walkthrough's name for the rr case of the same assertion.
+  if (wanted.has('distribution') || wanted.has('round-robin')) {
+    progress(`distribution (${cluster.topology.service.scheduler}): ${connections} connections to ${cluster.vipUrl}`);
+    report.verdicts.push(await judged(distributionProperty(cluster.topology.service.scheduler, cluster.topology.service.persistence !== undefined), async () => (await checkDistribution(cluster, { connections, timeoutMs: 2_000 })).verdict));
   }
   if (wanted.has('tun-contract')) {
     progress(`TUN contract: capturing ${connections} connections at every host`);
-    const check = await checkTunContract(cluster, { connections, keepCaptures: options.keepCaptures, requestTimeoutMs: 2_000 });
-    report.verdicts.push(check.verdict);
-    report.connections = check.connections;
-    report.captureFolder = check.captureFolder;
+    report.verdicts.push(
+      await judged('TUN contract', async () => {
+        const check = await checkTunContract(cluster, { connections, keepCaptures: options.keepCaptures, requestTimeoutMs: 2_000 });
+        report.connections = check.connections;
+        report.captureFolder = check.captureFolder;
+        return check.verdict;
+      }),
+    );
   }
-  if (wanted.has('doctor')) {
+  // The doctor runs whenever the check is broken, asked for or not: a failure needs its cause.
+  const failing = report.verdicts.some((verdict) => !verdict.ok);
+  if (wanted.has('doctor') || failing) {
     progress('doctor: reading every host\'s kernel state');
-    report.findings = await runDoctor(cluster);
-    report.verdicts.push({ property: 'doctor', ok: report.findings.length === 0, message: formatFindings(report.findings) });
+    const doctor = await judged('doctor', async () => {
+      const diagnosis = await runDoctor(cluster);
+      report.findings = diagnosis.filter((finding) => finding.severity !== 'note');
+      report.notes = diagnosis.filter((finding) => finding.severity === 'note');
+      return { property: 'doctor', ok: report.findings.length === 0, message: formatFindings(report.findings, report.notes) };
+    });
+    // Asked for, it is an assertion; run for a failure's sake, it is evidence printed below.
+    if (wanted.has('doctor') || !doctor.ok) report.verdicts.push(doctor);
   }
   // Last: they take a server or a director down and bring it back.
   if (wanted.has('real-server-failover')) {
@@ -83,6 +103,19 @@ export async function runChecks(cluster: Cluster, options: CheckOptions = {}): P
   return report;
 }
 
+/**
+ * An assertion's verdict, or, when judging it met something the cluster did (a capture point
+ * that cannot be opened, a wait that ran out), a failed verdict saying so: a broken cluster gets
+ * verdicts, never a crash.
+ */
+async function judged(property: string, work: () => Promise<Verdict>): Promise<Verdict> {
+  try {
+    return await work();
+  } catch (error) {
+    return { property, ok: false, message: `could not be judged on this cluster: ${(error as Error)?.message ?? String(error)}` };
+  }
+}
+
 /** The report as a person reads it: one line per assertion, details under a failure. */
 export function formatCheckReport(report: CheckReport): string {
   const width = Math.max(...report.verdicts.map((verdict) => verdict.property.length));
@@ -90,7 +123,7 @@ export function formatCheckReport(report: CheckReport): string {
   for (const verdict of report.verdicts) {
     const [first, ...rest] = verdict.message.split('\n');
     lines.push(`${verdict.ok ? 'PASS' : 'FAIL'}  ${verdict.property.padEnd(width)}  ${first}`);
-    if (!verdict.ok || verdict.property === 'TUN contract') lines.push(...rest.map((line) => `      ${line}`));
+    if (!verdict.ok || verdict.property === 'TUN contract' || verdict.property === 'doctor') lines.push(...rest.map((line) => `      ${line}`));
   }
   const failed = report.verdicts.filter((verdict) => !verdict.ok).length;
   lines.push(`result: ${report.passed ? 'passed' : 'FAILED'} (${report.verdicts.length - failed} of ${report.verdicts.length} assertions held)`);

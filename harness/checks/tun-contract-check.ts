@@ -5,7 +5,7 @@ import type { Cluster } from '../cluster/cluster.js';
 import type { HttpOutcome } from '../cluster/client-agent.js';
 import { ClusterCapture, type FinishedCapture } from '../capture/cluster-capture.js';
 import { formatTunContractFailures, judgeTunContract, summarizeTunContract, type CapturePoint, type ConnectionVerdict, type TunContractInput } from '../verdicts/index.js';
-import { hostsWithRole, type Topology } from '../topology/topology.js';
+import { clientAddresses, hostsWithRole, type Topology } from '../topology/topology.js';
 import type { Verdict } from './verdict.js';
 
 export interface TunContractCheck {
@@ -34,7 +34,7 @@ export async function checkTunContract(cluster: Cluster, options: TunContractOpt
   let finished;
   let trafficMs: number;
   try {
-    outcomes = await cluster.request({ count: options.connections ?? 8, timeoutMs: options.requestTimeoutMs });
+    outcomes = await cluster.request({ count: options.connections ?? 8, timeoutMs: options.requestTimeoutMs, from: 'all' });
     trafficMs = clock();
     finished = await capture.finish();
   } catch (error) {
@@ -47,7 +47,7 @@ export async function checkTunContract(cluster: Cluster, options: TunContractOpt
   const judgeMs = clock();
   const captureFiles = await capture.files();
   // Verdicts on a capture that lost packets could blame the cluster for the capture's gaps.
-  const incomplete = describeDrops(finished.drops);
+  const incomplete = [describeUnopened(finished.unopened), describeDrops(finished.drops)].filter(Boolean).join('\n');
   const ok = summary.ok && !incomplete;
   const judged = `${incomplete ? `${incomplete}\n` : ''}${summary.text}${summary.ok ? '' : `\n${formatTunContractFailures(connections, { captureFolder: finished.folder })}`}`;
   const keep = !ok || options.keepCaptures === true;
@@ -62,6 +62,12 @@ export async function checkTunContract(cluster: Cluster, options: TunContractOpt
     captureFiles: keep ? captureFiles : [],
     timings: { captureStartMs, trafficMs, captureStopMs, judgeMs },
   };
+}
+
+/** The points tcpdump could not open, or ''. */
+export function describeUnopened(unopened: FinishedCapture['unopened']): string {
+  if (unopened.length === 0) return '';
+  return `capture incomplete: tcpdump could not open ${unopened.map((point) => `${point.host}:${point.iface}`).join(', ')} (an interface down or missing: ${unopened[0]!.error}), so nothing there could be seen`;
 }
 
 /** Why the capture cannot be trusted, or '' when every tcpdump kept every packet. */
@@ -79,6 +85,7 @@ export function tunContractInput(topology: Topology, points: CapturePoint[]): Tu
     vip: topology.service.vip,
     port: topology.service.port,
     client: identity('client')[0]!,
+    clientAddresses: clientAddresses(topology),
     directors: identity('director'),
     realServers: identity('real-server'),
     captures: points,

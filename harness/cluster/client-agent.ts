@@ -13,6 +13,8 @@ export interface HttpOutcome {
   servedBy?: string;
   /** The client's TCP source port: with the client's address, it names the connection. */
   localPort?: number;
+  /** The client's source address, when the request named one (a client with several). */
+  localAddress?: string;
   error?: string;
   ms: number;
 }
@@ -66,8 +68,8 @@ export class ClientAgent {
    * `localPort` when given (to show what a reused port meets). Never throws for network errors:
    * they are outcomes.
    */
-  get(url: string, timeoutMs = 5_000, localPort?: number): Promise<HttpOutcome> {
-    return this.ask({ url, timeoutMs, ...(localPort !== undefined && { localPort }) });
+  get(url: string, timeoutMs = 5_000, localPort?: number, localAddress?: string): Promise<HttpOutcome> {
+    return this.ask({ url, timeoutMs, ...(localPort !== undefined && { localPort }), ...(localAddress !== undefined && { localAddress }) });
   }
 
   /** Sends one UDP datagram (broadcast allowed); resolves with the source port used. */

@@ -1,7 +1,7 @@
 // A built cluster: the handle that owns everything its build made (namespaces, links,
 // processes, its run folder) and undoes it in reverse order on stop().
 import type { Host, Topology } from '../topology/topology.js';
-import { clientHost, hostNamed } from '../topology/topology.js';
+import { clientAddresses, clientHost, hostNamed } from '../topology/topology.js';
 import type { ProcessRunner, RunOptions, CommandResult } from '../process/process-runner.js';
 import type { ClusterPlan } from './cluster-plan.js';
 import { namespaceOf } from './cluster-plan.js';
@@ -31,6 +31,8 @@ export interface ClusterParts {
   httpServers?: HttpServerSet;
   /** Present when the rules come from keepalived. */
   keepalived?: KeepalivedDirectors;
+  /** What a tolerated build saw unsettled (buildCluster's tolerateUnsettled). */
+  unsettled?: ReadonlyArray<{ what: string; detail: string }>;
 }
 
 export interface RequestOptions {
@@ -39,6 +41,11 @@ export interface RequestOptions {
   path?: string;
   /** Every request from this client port, instead of a port the run has not used (to show what a reused port meets). */
   fromPort?: number;
+  /**
+   * The client addresses the requests come from, in turn (request i from address i mod n):
+   * `all` for every address the client holds; by default its own address only.
+   */
+  from?: 'all' | readonly string[];
 }
 
 export class Cluster {
@@ -81,6 +88,11 @@ export class Cluster {
   }
 
   /** The director; with VRRP, the first one listed (see `directors`). */
+  /** What the build saw unsettled, when it was told to tolerate that; empty for a settled cluster. */
+  get unsettled(): ReadonlyArray<{ what: string; detail: string }> {
+    return this.parts.unsettled ?? [];
+  }
+
   get director(): Host {
     return hostsWithRole(this.topology, 'director')[0]!;
   }
@@ -134,8 +146,10 @@ export class Cluster {
   async request(options: RequestOptions & { url?: string }): Promise<HttpOutcome[]> {
     const url = options.url ?? new URL(options.path ?? '/', this.vipUrl).href;
     const outcomes: HttpOutcome[] = [];
+    const sources = options.from === 'all' ? clientAddresses(this.topology) : options.from;
     for (let index = 0; index < options.count; index += 1) {
-      outcomes.push(await this.clientAgent.get(url, options.timeoutMs, options.fromPort));
+      const localAddress = sources && sources.length > 0 ? sources[index % sources.length] : undefined;
+      outcomes.push(await this.clientAgent.get(url, options.timeoutMs, options.fromPort, localAddress));
     }
     return outcomes;
   }

@@ -36,6 +36,8 @@ export function renderHostBatch(plan: ClusterPlan, host: Host): string {
     'link set lo up',
     `link set ${uplink} address ${host.mac}`,
     `addr add ${host.address}/${plan.topology.segment.prefixLength} dev ${uplink}`,
+    // The client's extra addresses: its connections come from each in turn.
+    ...host.extraAddresses.map((address) => `addr add ${address}/${plan.topology.segment.prefixLength} dev ${uplink}`),
     `link set ${uplink} up`,
   ];
   if (host.role === 'director' && !plan.topology.service.vrrp) {

@@ -14,6 +14,7 @@ export function ipvsRuleTokens(service: VirtualService): string[][] {
   const virtual = `${service.vip}:${service.port}`;
   const serviceRule = ['-A', '-t', virtual, '-s', service.scheduler];
   if (service.persistence !== undefined) serviceRule.push('-p', String(service.persistence));
+  if (service.persistence !== undefined && service.persistenceNetmask !== undefined) serviceRule.push('-M', service.persistenceNetmask);
   return [
     serviceRule,
     ...service.realServers.map((server) => [

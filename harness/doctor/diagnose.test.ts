@@ -38,10 +38,11 @@ function healthy(): Map<string, HostState> {
 function stateWith(change: (hosts: Map<string, HostState>) => void, ipvsSave = renderIpvsRestore(topology.service)): ClusterState {
   const hosts = healthy();
   change(hosts);
-  return { hosts, ipvsSave, prefixFor: (host) => ['ip', 'netns', 'exec', `ns-${host}`] };
+  return { hosts, ipvsSaves: new Map([['lvs', ipvsSave]]), prefixFor: (host) => ['ip', 'netns', 'exec', `ns-${host}`] };
 }
 
-const pitfalls = (state: ClusterState) => diagnoseCluster(topology, state).map((finding) => `${finding.pitfall}@${finding.host}`);
+/** Each finding as pitfall@host, a note marked so. */
+const pitfalls = (state: ClusterState) => diagnoseCluster(topology, state).map((finding) => `${finding.severity === 'note' ? 'note ' : ''}${finding.pitfall}@${finding.host}`);
 
 describe('the doctor', () => {
   it('finds nothing on a healthy cluster', () => {
@@ -81,11 +82,29 @@ describe('the doctor', () => {
     expect(pitfalls(stateWith((hosts) => (hosts.get('web1')!.sysctls['net.ipv4.conf.all.arp_announce'] = '1')))).toEqual(['arp-announce@web1']);
   });
 
-  it("finds the director's forwarding, redirects, VIP and IPVS table", () => {
-    expect(pitfalls(stateWith((hosts) => (hosts.get('lvs')!.sysctls['net.ipv4.ip_forward'] = '0')))).toEqual(['director-ip-forward@lvs']);
-    expect(pitfalls(stateWith((hosts) => (hosts.get('lvs')!.sysctls['net.ipv4.conf.eth0.send_redirects'] = '1')))).toEqual(['director-send-redirects@lvs']);
+  it("notes the director's forwarding and redirects (LVS-TUN works without them), and finds its VIP and IPVS table", () => {
+    expect(pitfalls(stateWith((hosts) => (hosts.get('lvs')!.sysctls['net.ipv4.ip_forward'] = '0')))).toEqual(['note director-ip-forward@lvs']);
+    expect(pitfalls(stateWith((hosts) => (hosts.get('lvs')!.sysctls['net.ipv4.conf.eth0.send_redirects'] = '1')))).toEqual(['note director-send-redirects@lvs']);
+    // NAT's replies are forwarded by the director: there ip_forward is a real cause.
+    const nat = { ...topology, service: { ...topology.service, realServers: topology.service.realServers.map((server) => ({ ...server, forwarding: 'nat' as const })) } };
+    const natState = stateWith((hosts) => (hosts.get('lvs')!.sysctls['net.ipv4.ip_forward'] = '0'), renderIpvsRestore(nat.service));
+    expect(diagnoseCluster(nat, natState).map((finding) => `${finding.severity} ${finding.pitfall}`)).toEqual(['pitfall director-ip-forward']);
     expect(pitfalls(stateWith((hosts) => (hosts.get('lvs')!.links[0]!.addresses = ['192.168.73.100/24'])))).toEqual(['vip-missing-on-director@lvs']);
     expect(pitfalls(stateWith(() => {}, '-A -t 192.168.73.120:80 -s wlc\n'))).toEqual(['ipvs-table-differs@lvs']);
+  });
+
+  it("judges every director's own table: a VRRP backup's that differs is found on the backup", () => {
+    const pair = { ...topology, hosts: [...topology.hosts, { ...topology.hosts.find((host) => host.name === 'lvs')!, name: 'lvs2', address: '192.168.73.101' }] };
+    const state = stateWith(() => {});
+    state.hosts.set('lvs2', { ...state.hosts.get('lvs')! });
+    state.ipvsSaves.set('lvs2', '-A -t 192.168.73.120:80 -s rr\n');
+    expect(diagnoseCluster(pair, state).map((finding) => `${finding.pitfall}@${finding.host}`)).toEqual(['ipvs-table-differs@lvs2']);
+  });
+
+  it('prints notes after the findings, marked as notes', () => {
+    const text = formatFindings(diagnoseCluster(topology, stateWith((hosts) => (hosts.get('lvs')!.sysctls['net.ipv4.ip_forward'] = '0'))));
+    expect(text).toMatch(/^doctor: none of the known LVS-TUN pitfalls found\ndoctor: note: director-ip-forward on lvs: ip_forward is off/);
+    expect(text).toContain('why it is only a note: ');
   });
 
   it('says why and gives the fixing command in the host namespace', () => {

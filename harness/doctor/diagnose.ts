@@ -16,10 +16,16 @@ export type PitfallId =
   | 'director-ip-forward'
   | 'director-send-redirects'
   | 'vip-missing-on-director'
-  | 'ipvs-table-differs';
+  | 'ipvs-table-differs'
+  | 'uplink-down';
 
 export interface Finding {
   pitfall: PitfallId;
+  /**
+   * `pitfall`: traffic fails as `why` says (each shown by a kernel suite). `note`: a setting
+   * careful admins choose that LVS-TUN works without: printed, never failing a check.
+   */
+  severity: 'pitfall' | 'note';
   host: string;
   problem: string;
   why: string;
@@ -29,8 +35,8 @@ export interface Finding {
 
 export interface ClusterState {
   hosts: Map<string, HostState>;
-  /** `ipvsadm-save -n` from the director. */
-  ipvsSave?: string;
+  /** `ipvsadm-save -n` from each director, by name: each director's own table is judged. */
+  ipvsSaves: Map<string, string>;
   /** How a command is run in a host, for the fix lines (e.g. `ip netns exec NS`). */
   prefixFor: (host: string) => string[];
 }
@@ -38,6 +44,7 @@ export interface ClusterState {
 /** Every pitfall found; an empty list means none of the known ones. */
 export function diagnoseCluster(topology: Topology, state: ClusterState): Finding[] {
   const findings: Finding[] = [];
+  for (const host of topology.hosts) findings.push(...diagnoseUplink(host, state));
   for (const host of hostsWithRole(topology, 'real-server')) findings.push(...diagnoseRealServer(topology, host, state));
   for (const host of hostsWithRole(topology, 'director')) findings.push(...diagnoseDirector(topology, host, state));
   return findings;
@@ -58,6 +65,24 @@ function hostContext(host: Host, state: ClusterState) {
   };
 }
 
+/** Every host reaches the segment through eth0: down (or gone), it sends and receives nothing. */
+function diagnoseUplink(host: Host, state: ClusterState): Finding[] {
+  const context = hostContext(host, state);
+  if (!context) return [];
+  const uplink = context.hostState.links.find((link) => link.name === 'eth0');
+  if (uplink?.up) return [];
+  return [
+    {
+      pitfall: 'uplink-down',
+      severity: 'pitfall',
+      host: host.name,
+      problem: uplink ? `${host.name}'s uplink eth0 is down` : `${host.name} has no uplink eth0`,
+      why: `${host.name} reaches the segment only through eth0: ${host.role === 'real-server' ? 'the tunnelled packets never arrive and its replies never leave' : host.role === 'director' ? 'no connection reaches its IPVS' : 'it sends no connection at all'}`,
+      fix: context.fix('ip', 'link', 'set', 'eth0', 'up'),
+    },
+  ];
+}
+
 function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState): Finding[] {
   const context = hostContext(host, state);
   if (!context) return [];
@@ -69,6 +94,7 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
   if (!tunl0) {
     findings.push({
       pitfall: 'tunl0-missing',
+      severity: 'pitfall',
       host: host.name,
       problem: `${host.name} has no tunl0`,
       why: 'the director sends each connection inside IP-in-IP; without the ipip module there is no tunl0 to take the packets out of the tunnel, and they are dropped',
@@ -77,6 +103,7 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
   } else if (!tunl0.up) {
     findings.push({
       pitfall: 'tunl0-down',
+      severity: 'pitfall',
       host: host.name,
       problem: `tunl0 on ${host.name} is down`,
       why: 'a down tunl0 does not decapsulate: the IP-in-IP packets the director sends are dropped',
@@ -86,6 +113,7 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
   if (!holds(vip)) {
     findings.push({
       pitfall: 'vip-missing-on-real-server',
+      severity: 'pitfall',
       host: host.name,
       problem: `${host.name} does not hold the VIP ${vip}`,
       why: 'the decapsulated packet is addressed to the VIP; a host that does not own it drops it (or forwards it) instead of answering',
@@ -95,11 +123,14 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
   // The walkthrough's VIP/24 on tunl0 adds a subnet route through the tunnel beside the
   // uplink's; once that one wins (the uplink's route re-added after it), replies go into tunl0.
   // Judged only where the VIP is held: without it there is no reply to route (a finding above).
-  const reply = holds(vip) ? hostState.replyRoute : undefined;
+  // Nor where the uplink is down: the missing route follows from that finding.
+  const uplinkUp = hostState.links.find((link) => link.name === 'eth0')?.up === true;
+  const reply = holds(vip) && uplinkUp ? hostState.replyRoute : undefined;
   if (reply && reply.device !== 'eth0') {
     const tunl0Mtu = tunl0?.mtu ?? 1480;
     findings.push({
       pitfall: 'replies-into-tunnel',
+      severity: 'pitfall',
       host: host.name,
       problem: reply.device
         ? `${host.name} sends its replies from the VIP to the client through ${reply.device}, not its uplink eth0`
@@ -116,6 +147,7 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
   if (tunl0 && rpFilter === 1) {
     findings.push({
       pitfall: 'rp-filter-on-tunl0',
+      severity: 'pitfall',
       host: host.name,
       problem: `strict reverse-path filtering on ${host.name}'s tunl0 (effective rp_filter 1: all=${sysctl('net.ipv4.conf.all.rp_filter')}, tunl0=${sysctl('net.ipv4.conf.tunl0.rp_filter')})`,
       why: "packets come out of tunl0 from the client, whose route is via the uplink, so strict rp_filter drops every one of them",
@@ -126,6 +158,7 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
   if (arpIgnore < 1) {
     findings.push({
       pitfall: 'arp-ignore',
+      severity: 'pitfall',
       host: host.name,
       problem: `${host.name} answers ARP for addresses it holds on other interfaces (effective arp_ignore ${arpIgnore})`,
       why: 'it answers the client\'s ARP for the VIP, which it holds on tunl0, so the client may send straight to it and bypass the director',
@@ -136,6 +169,7 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
   if (arpAnnounce < 2) {
     findings.push({
       pitfall: 'arp-announce',
+      severity: 'pitfall',
       host: host.name,
       problem: `${host.name} may announce the VIP as the source of its ARP requests (effective arp_announce ${arpAnnounce})`,
       why: "its ARP requests sent from the VIP teach the segment that the VIP is at the real server's MAC, stealing the director's traffic",
@@ -155,9 +189,14 @@ function diagnoseDirector(topology: Topology, host: Host, state: ClusterState): 
   if (sysctl('net.ipv4.ip_forward') !== 1) {
     findings.push({
       pitfall: 'director-ip-forward',
+      // IPVS takes a tunnelled or direct-routed connection at LOCAL_IN, for the VIP the director
+      // holds, and sends it on itself: no forwarding. NAT's replies come back through FORWARD.
+      severity: topology.service.realServers.some((server) => server.forwarding === 'nat') ? 'pitfall' : 'note',
       host: host.name,
       problem: `ip_forward is off on the director ${host.name}`,
-      why: 'the walkthrough turns it on: IPVS NAT and a director that also routes need it, and a director that drops forwarded packets hides which path traffic takes',
+      why: topology.service.realServers.some((server) => server.forwarding === 'nat')
+        ? "a NAT real server's replies come back through the director, which must forward them"
+        : 'the walkthrough turns it on, but IPVS sends tunnelled connections on from LOCAL_IN, without forwarding: LVS-TUN works without it (a director that also routes needs it)',
       fix: fix('sysctl', '-w', 'net.ipv4.ip_forward=1'),
     });
   }
@@ -165,26 +204,30 @@ function diagnoseDirector(topology: Topology, host: Host, state: ClusterState): 
   if (sysctl('net.ipv4.conf.all.send_redirects') === 1 || sysctl('net.ipv4.conf.eth0.send_redirects') === 1) {
     findings.push({
       pitfall: 'director-send-redirects',
+      severity: 'note',
       host: host.name,
       problem: `the director ${host.name} sends ICMP redirects (all=${sysctl('net.ipv4.conf.all.send_redirects')}, eth0=${sysctl('net.ipv4.conf.eth0.send_redirects')})`,
-      why: 'a director that sends a packet back out of the interface it came in on redirects the client to the real server, around IPVS',
+      why: 'redirects come only from forwarded packets; IPVS takes connections to the VIP it holds at LOCAL_IN, so LVS-TUN works with them on (a director that forwards for others would redirect them around itself)',
       fix: fix('sysctl', '-w', 'net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.eth0.send_redirects=0'),
     });
   }
   if (hostsWithRole(topology, 'director').length === 1 && !holds(vip)) {
     findings.push({
       pitfall: 'vip-missing-on-director',
+      severity: 'pitfall',
       host: host.name,
       problem: `the director ${host.name} does not hold the VIP ${vip}`,
       why: 'nobody answers the client\'s ARP for the VIP (the real servers must not), so no connection reaches IPVS',
       fix: fix('ip', 'addr', 'add', `${vip}/32`, 'dev', 'eth0'),
     });
   }
-  if (state.ipvsSave !== undefined) {
-    const { missing, unexpected } = diffIpvsRules(renderIpvsRestore(topology.service), state.ipvsSave);
+  const ipvsSave = state.ipvsSaves.get(host.name);
+  if (ipvsSave !== undefined) {
+    const { missing, unexpected } = diffIpvsRules(renderIpvsRestore(topology.service), ipvsSave);
     if (missing.length > 0 || unexpected.length > 0) {
       findings.push({
         pitfall: 'ipvs-table-differs',
+        severity: 'pitfall',
         host: host.name,
         problem: `the IPVS table on ${host.name} differs from the topology:${missing.map((rule) => `\n    missing:    ${rule}`).join('')}${unexpected.map((rule) => `\n    unexpected: ${rule}`).join('')}`,
         why: 'connections are scheduled by what the kernel holds, not by what the topology says',
@@ -195,10 +238,11 @@ function diagnoseDirector(topology: Topology, host: Host, state: ClusterState): 
   return findings;
 }
 
-/** The findings as text a person reads top to bottom. */
-export function formatFindings(findings: readonly Finding[]): string {
-  if (findings.length === 0) return 'doctor: none of the known LVS-TUN pitfalls found';
-  return findings
-    .map((finding) => `doctor: ${finding.pitfall} on ${finding.host}: ${finding.problem}\n  why: ${finding.why}\n  fix: ${finding.fix}`)
-    .join('\n');
+/** The findings as text a person reads top to bottom; notes after them, marked as such. */
+export function formatFindings(findings: readonly Finding[], notes: readonly Finding[] = []): string {
+  const pitfalls = findings.filter((finding) => finding.severity !== 'note');
+  const allNotes = [...findings.filter((finding) => finding.severity === 'note'), ...notes];
+  const lines = pitfalls.length === 0 ? ['doctor: none of the known LVS-TUN pitfalls found'] : pitfalls.map((finding) => `doctor: ${finding.pitfall} on ${finding.host}: ${finding.problem}\n  why: ${finding.why}\n  fix: ${finding.fix}`);
+  for (const note of allNotes) lines.push(`doctor: note: ${note.pitfall} on ${note.host}: ${note.problem}\n  why it is only a note: ${note.why}\n  to set it anyway: ${note.fix}`);
+  return lines.join('\n');
 }

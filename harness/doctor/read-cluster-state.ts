@@ -7,14 +7,14 @@ import { clientHost, hostsWithRole, type Host } from '../topology/topology.js';
 import { DOCTOR_SYSCTL_PATTERN, parseIpAddrJson, parseRouteGetJson, parseSysctlLines, type HostState } from './host-state.js';
 import type { ClusterState } from './diagnose.js';
 
-/** Reads every host's links and sysctls, and the director's IPVS rules. */
+/** Reads every host's links and sysctls, and each director's own IPVS rules (a VRRP backup's too). */
 export async function readClusterState(runner: ProcessRunner, plan: ClusterPlan): Promise<ClusterState> {
-  const director = hostsWithRole(plan.topology, 'director')[0];
-  const [entries, ipvsSave] = await Promise.all([
+  const directors = hostsWithRole(plan.topology, 'director');
+  const [entries, saves] = await Promise.all([
     Promise.all(plan.topology.hosts.map(async (host): Promise<[string, HostState]> => [host.name, await readHostState(runner, plan, host)])),
-    director ? runner.run(['ipvsadm-save', '-n'], { netns: namespaceOf(plan, director.name) }).then((saved) => saved.stdout) : undefined,
+    Promise.all(directors.map(async (director): Promise<[string, string]> => [director.name, (await runner.run(['ipvsadm-save', '-n'], { netns: namespaceOf(plan, director.name) })).stdout])),
   ]);
-  return { hosts: new Map(entries), ipvsSave, prefixFor: (host) => ['ip', 'netns', 'exec', namespaceOf(plan, host)] };
+  return { hosts: new Map(entries), ipvsSaves: new Map(saves), prefixFor: (host) => ['ip', 'netns', 'exec', namespaceOf(plan, host)] };
 }
 
 async function readHostState(runner: ProcessRunner, plan: ClusterPlan, host: Host): Promise<HostState> {

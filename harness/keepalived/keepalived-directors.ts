@@ -136,6 +136,11 @@ export class KeepalivedDirectors {
     );
   }
 
+  /** True while every director's keepalived runs. */
+  allRunning(): boolean {
+    return this.directors.every((director) => this.isRunning(director.name));
+  }
+
   isRunning(director: string): boolean {
     return this.daemons.get(director)?.running ?? false;
   }

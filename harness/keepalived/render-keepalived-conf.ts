@@ -63,6 +63,7 @@ export function renderKeepalivedConf(topology: Topology, directorName: string, u
     `  protocol ${service.protocol.toUpperCase()}`,
   );
   if (service.persistence !== undefined) lines.push(`  persistence_timeout ${service.persistence}`);
+  if (service.persistence !== undefined && service.persistenceNetmask !== undefined) lines.push(`  persistence_granularity ${service.persistenceNetmask}`);
   for (const server of service.realServers) {
     lines.push(...renderRealServer(server, service.healthCheck, service.inhibitOnFailure).map((line) => `  ${line}`));
   }

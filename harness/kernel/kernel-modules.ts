@@ -6,9 +6,10 @@ import { SCHEDULERS } from '../topology/topology.js';
 export const REQUIRED_MODULES = ['veth', 'bridge', 'tunnel4', 'ip_tunnel', 'ipip', 'ip_vs'] as const;
 
 /**
- * Modules worth loading: the required ones, every IPVS scheduler, netem for impairments, and
- * nf_tables so the isolation suite can read (and so compare) the ruleset inside UML too.
+ * Modules worth loading: the required ones, every IPVS scheduler, netem for impairments,
+ * nf_tables so the isolation suite can read (and so compare) the ruleset inside UML too, and
+ * iptables' filter table (UML's nf_tables has no ip family) for a topology's firewall commands.
  */
 export function modulesToLoad(): string[] {
-  return [...REQUIRED_MODULES, ...SCHEDULERS.map((scheduler) => `ip_vs_${scheduler}`), 'sch_netem', 'nfnetlink', 'nf_tables'];
+  return [...REQUIRED_MODULES, ...SCHEDULERS.map((scheduler) => `ip_vs_${scheduler}`), 'sch_netem', 'nfnetlink', 'nf_tables', 'ip_tables', 'iptable_filter'];
 }

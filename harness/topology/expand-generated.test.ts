@@ -30,7 +30,7 @@ describe('topology features for bug reports', () => {
     expect(client).toMatchObject({ mtu: 1400, netem: { delay: '5ms' } });
     expect(topology.hosts.find((host) => host.name === 'web1')!.mtu).toBe(1500);
     expect(topology.hosts.find((host) => host.name === 'lvs')!.commands).toEqual([['ip', 'link', 'set', 'eth0', 'txqueuelen', '500']]);
-    expect(topology.assertions).toEqual(['round-robin', 'tun-contract', 'doctor']);
+    expect(topology.assertions).toEqual(['distribution', 'tun-contract', 'doctor']);
   });
 
   it('takes a padded response size', () => {

@@ -176,3 +176,28 @@ describe('loading a keepalived or VRRP topology', () => {
     expect(message).toContain('service.vrrp.virtualRouterId: must be from 1 to 255');
   });
 });
+
+describe('a client with several addresses, and persistence granularity', () => {
+  it('takes extra client addresses as a list or a run, and persistence with a netmask', () => {
+    const text = seedText
+      .replace('client: { role: client, address: 192.168.73.50 }', 'client: { role: client, address: 192.168.73.50, extraAddresses: { count: 3, first: 192.168.73.150 } }')
+      .replace('vip: 192.168.73.120', 'vip: 192.168.73.120\n  persistence: 300\n  persistenceNetmask: 255.255.255.0');
+    const topology = parseTopologyText(text, 'many.yaml');
+    expect(topology.hosts.find((host) => host.name === 'client')!.extraAddresses).toEqual(['192.168.73.150', '192.168.73.151', '192.168.73.152']);
+    expect(topology.service).toMatchObject({ persistence: 300, persistenceNetmask: '255.255.255.0' });
+  });
+
+  it('refuses extra addresses that clash, lie outside the segment, or belong to another role; and a netmask without persistence', () => {
+    const text = seedText
+      .replace('client: { role: client, address: 192.168.73.50 }', 'client: { role: client, address: 192.168.73.50, extraAddresses: [192.168.73.110, 10.0.0.1, 192.168.73.120] }')
+      .replace('web2: { role: real-server, address: 192.168.73.111 }', 'web2: { role: real-server, address: 192.168.73.111, extraAddresses: [192.168.73.60] }')
+      .replace('vip: 192.168.73.120', 'vip: 192.168.73.120\n  persistenceNetmask: 255.0.255.0');
+    const problems = problemsOf(text);
+    expect(problems).toContain('hosts.client.extraAddresses[0]: 192.168.73.110 is already the address of host web1');
+    expect(problems).toContain('hosts.client.extraAddresses[1]: 10.0.0.1 is outside the segment 192.168.73.0/24');
+    expect(problems).toContain('service.vip: 192.168.73.120 is also the address of host client');
+    expect(problems).toContain('hosts.web2.extraAddresses: only the client sends from extra addresses, and web2 is a real-server');
+    expect(problems).toContain('service.persistenceNetmask: needs service.persistence');
+    expect(problems).toContain('service.persistenceNetmask: must be a netmask like 255.255.255.0, got "255.0.255.0"');
+  });
+});

@@ -4,7 +4,7 @@ import type { TopologyFile } from './topology-schema.js';
 import { DEFAULT_ASSERTIONS, type HealthCheck, type Host, type RealServer, type Topology, type Vrrp } from './topology.js';
 import { TOPOLOGY_DEFAULTS } from './topology-defaults.js';
 import type { TopologyProblem } from './topology-error.js';
-import { cidrContains, isReservedInCidr, macForAddress, parseIpv4, parseIpv4Cidr } from './ipv4.js';
+import { cidrContains, formatIpv4, isReservedInCidr, macForAddress, parseIpv4, parseIpv4Cidr } from './ipv4.js';
 
 export type ResolveResult = { topology: Topology; problems: [] } | { topology?: undefined; problems: TopologyProblem[] };
 
@@ -39,11 +39,41 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
     if (host.http && host.role !== 'real-server') problem(`hosts.${name}.http`, `only real servers run an HTTP server, and ${name} is a ${host.role}`);
   }
 
+  // The client's extra addresses: unique, in the segment, nobody else's.
+  const extraAddresses = new Map<string, string[]>();
+  for (const [name, host] of hostEntries) {
+    if (host.extraAddresses === undefined) continue;
+    const path = `hosts.${name}.extraAddresses`;
+    if (host.role !== 'client') {
+      problem(path, `only the client sends from extra addresses, and ${name} is a ${host.role}`);
+      continue;
+    }
+    const listed = expandAddresses(host.extraAddresses);
+    if (typeof listed === 'string') {
+      problem(path, listed);
+      continue;
+    }
+    listed.forEach((text, index) => {
+      const value = checkAddress(`${path}[${index}]`, text);
+      if (value === undefined) return;
+      const owner = ownerOfAddress.get(value);
+      if (owner) problem(`${path}[${index}]`, `${text} is already ${owner === name ? `an address of ${name}` : `the address of host ${owner}`}`);
+      else ownerOfAddress.set(value, name);
+    });
+    extraAddresses.set(name, listed);
+  }
+
   const vipValue = checkAddress('service.vip', file.service.vip);
   if (vipValue !== undefined && ownerOfAddress.has(vipValue)) {
     problem('service.vip', `${file.service.vip} is also the address of host ${ownerOfAddress.get(vipValue)}; the VIP must be an address of its own`);
   }
 
+  if (file.service.persistenceNetmask !== undefined) {
+    if (file.service.persistence === undefined) problem('service.persistenceNetmask', 'needs service.persistence: a granularity means nothing without persistence');
+    const mask = parseIpv4(file.service.persistenceNetmask);
+    const bits = mask === undefined ? '' : (mask >>> 0).toString(2).padStart(32, '0');
+    if (mask === undefined || !/^1+0*$/.test(bits)) problem('service.persistenceNetmask', `must be a netmask like 255.255.255.0, got ${JSON.stringify(file.service.persistenceNetmask)}`);
+  }
   const assertions = file.assertions ?? [];
   if (assertions.includes('real-server-failover') && file.service.rulesFrom !== 'keepalived') {
     problem('assertions', 'real-server-failover needs service.rulesFrom: keepalived (it is keepalived that takes a dead real server out)');
@@ -123,6 +153,7 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
       name,
       role: host.role,
       address: host.address,
+      extraAddresses: extraAddresses.get(name) ?? [],
       mac: macForAddress(host.address),
       sysctls: host.sysctls ?? {},
       commands: host.commands ?? [],
@@ -151,6 +182,7 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
         protocol: TOPOLOGY_DEFAULTS.serviceProtocol,
         scheduler: file.service.scheduler ?? TOPOLOGY_DEFAULTS.scheduler,
         persistence: file.service.persistence,
+        ...(file.service.persistenceNetmask !== undefined && file.service.persistenceNetmask !== '255.255.255.255' ? { persistenceNetmask: file.service.persistenceNetmask } : {}),
         rulesFrom,
         healthCheck: rulesFrom === 'keepalived' ? resolveHealthCheck(file.service.healthCheck) : undefined,
         inhibitOnFailure: file.service.inhibitOnFailure ?? TOPOLOGY_DEFAULTS.inhibitOnFailure,
@@ -159,6 +191,15 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
       },
     },
   };
+}
+
+/** The extra addresses as a list, or why not. */
+function expandAddresses(spec: NonNullable<TopologyFile['hosts'][string]['extraAddresses']>): string[] | string {
+  if (Array.isArray(spec)) return spec;
+  const first = parseIpv4(spec.first);
+  if (first === undefined) return `first: is not a valid IPv4 address: ${JSON.stringify(spec.first)}`;
+  if (first + spec.count - 1 > 0xffffffff) return `${spec.count} addresses from ${spec.first} run past 255.255.255.255`;
+  return Array.from({ length: spec.count }, (_, index) => formatIpv4(first + index));
 }
 
 function resolveHealthCheck(check: TopologyFile['service']['healthCheck']): HealthCheck {

@@ -23,9 +23,19 @@ const netemTime = z.string().regex(/^\d+(\.\d+)?(us|ms|s)$/, 'must be a time lik
 const netemPercent = z.string().regex(/^\d+(\.\d+)?%$/, 'must be a percentage like 1% or 0.5%');
 const netemSchema = z.strictObject({ delay: netemTime.optional(), jitter: netemTime.optional(), loss: netemPercent.optional() });
 
+/** More source addresses for the client: a list, or a run of consecutive ones. */
+const extraAddressesSchema = z.union([
+  z.array(ipv4Text).max(250, 'must list at most 250 addresses'),
+  z.strictObject({
+    count: z.number().int('must be a whole number').min(1, 'must be at least 1').max(250, 'must be at most 250'),
+    first: ipv4Text,
+  }),
+]);
+
 const hostSchema = z.strictObject({
   role: z.enum(['client', 'director', 'real-server']),
   address: ipv4Text,
+  extraAddresses: extraAddressesSchema.optional(),
   sysctls: z.record(sysctlKey, sysctlValue).optional(),
   commands: z.array(argv).optional(),
   vrrpPriority: z.number().int('must be a whole number').min(1, 'must be from 1 to 254').max(254, 'must be from 1 to 254').optional(),
@@ -92,6 +102,7 @@ export const topologyFileSchema = z.strictObject({
     protocol: z.literal('tcp').optional(),
     scheduler: z.enum(SCHEDULERS).optional(),
     persistence: z.number().int('must be a whole number').min(1).max(2_678_400).optional(),
+    persistenceNetmask: ipv4Text.optional(),
     rulesFrom: z.enum(['ipvsadm', 'ipvsadm-restore', 'keepalived']).optional(),
     healthCheck: healthCheckSchema.optional(),
     inhibitOnFailure: z.boolean().optional(),

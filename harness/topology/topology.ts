@@ -26,15 +26,17 @@ export interface Netem {
 }
 
 /** The assertions `lvs-harness check` can run on a topology. */
-export const ASSERTION_NAMES = ['round-robin', 'tun-contract', 'doctor', 'real-server-failover', 'director-failover'] as const;
+export const ASSERTION_NAMES = ['distribution', 'round-robin', 'tun-contract', 'doctor', 'real-server-failover', 'director-failover'] as const;
 /** What check asserts when neither the file nor --assert says: the failover scenarios need keepalived. */
-export const DEFAULT_ASSERTIONS: AssertionName[] = ['round-robin', 'tun-contract', 'doctor'];
+export const DEFAULT_ASSERTIONS: AssertionName[] = ['distribution', 'tun-contract', 'doctor'];
 export type AssertionName = (typeof ASSERTION_NAMES)[number];
 
 export interface Host {
   name: string;
   role: HostRole;
   address: string;
+  /** More addresses on the uplink, the client's only: its connections come from all of them. */
+  extraAddresses: string[];
   /** Set on the host's uplink, derived from the address so verdicts can name hosts by MAC. */
   mac: string;
   /** Applied after the harness's own settings, so a bug report's odd setting wins. */
@@ -88,6 +90,8 @@ export interface VirtualService {
   scheduler: Scheduler;
   /** Seconds of persistence (`ipvsadm -p`), or undefined for none. */
   persistence?: number;
+  /** The persistence granularity (`ipvsadm -M`): client addresses masked with it share a real server. */
+  persistenceNetmask?: string;
   /** How the director's rules get into the kernel. */
   rulesFrom: RulesTool;
   /** keepalived only (rulesFrom keepalived): how it checks real servers. */
@@ -131,6 +135,12 @@ export function hostNamed(topology: Topology, name: string): Host {
 /** The directors, highest VRRP priority first (the master); without VRRP, the one director. */
 export function directorsByPriority(topology: Topology): Host[] {
   return hostsWithRole(topology, 'director').sort((a, b) => (b.vrrpPriority ?? 0) - (a.vrrpPriority ?? 0));
+}
+
+/** Every address the client sends from: its own first, then its extra ones. */
+export function clientAddresses(topology: Topology): string[] {
+  const client = clientHost(topology);
+  return [client.address, ...client.extraAddresses];
 }
 
 /** The one client; validation guarantees there is exactly one. */

@@ -13,6 +13,8 @@ export interface ClusterDirectory {
   directorByMac(mac: string | undefined): HostIdentity | undefined;
   realServerByMac(mac: string | undefined): HostIdentity | undefined;
   realServerByAddress(address: string | undefined): HostIdentity | undefined;
+  /** The client's own address or one of its extra ones. */
+  isClientAddress(address: string): boolean;
   /** `web1 (MAC 02:..)`, `the director lvs (MAC 02:..)` or `unknown MAC 02:..`. */
   describeMac(mac: string | undefined): string;
 }
@@ -36,6 +38,7 @@ export function buildClusterDirectory(input: TunContractInput): ClusterDirectory
     directorByMac: (mac) => byMac(input.directors, mac),
     realServerByMac: (mac) => byMac(input.realServers, mac),
     realServerByAddress: (address) => input.realServers.find((host) => host.address === address),
+    isClientAddress: (address) => address === input.client.address || (input.clientAddresses ?? []).includes(address),
     describeMac(mac) {
       if (mac === undefined) return 'an unrecorded MAC';
       const director = byMac(input.directors, mac);

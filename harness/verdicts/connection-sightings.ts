@@ -75,12 +75,15 @@ function classifyPacket(
   const isServiceAddress = (address: string) => address === directory.vip || directory.realServerByAddress(address) !== undefined;
   let direction: Sighting['direction'];
   let clientPort: number;
-  if (ip.source === directory.client.address && tcp.destinationPort === directory.port && isServiceAddress(ip.destination)) {
+  let clientAddress: string;
+  if (directory.isClientAddress(ip.source) && tcp.destinationPort === directory.port && isServiceAddress(ip.destination)) {
     direction = 'request';
     clientPort = tcp.sourcePort;
-  } else if (ip.destination === directory.client.address && tcp.sourcePort === directory.port && isServiceAddress(ip.source)) {
+    clientAddress = ip.source;
+  } else if (directory.isClientAddress(ip.destination) && tcp.sourcePort === directory.port && isServiceAddress(ip.source)) {
     direction = 'reply';
     clientPort = tcp.destinationPort;
+    clientAddress = ip.destination;
   } else {
     return undefined;
   }
@@ -88,7 +91,7 @@ function classifyPacket(
     captureLabel: captureLabel(capture),
     capture,
     packet,
-    connection: `${directory.client.address}:${clientPort}`,
+    connection: `${clientAddress}:${clientPort}`,
     direction,
     ip,
     tcp,

@@ -23,6 +23,8 @@ export interface TunContractInput {
   vip: string;
   port: number;
   client: HostIdentity;
+  /** Every address the client sends from (its own among them), when it has several. */
+  clientAddresses?: string[];
   directors: HostIdentity[];
   realServers: HostIdentity[];
   captures: CapturePoint[];

@@ -12,7 +12,7 @@ describe('lvs-harness check', () => {
   it("passes the seed's cluster on every assertion, exit 0", async () => {
     const result = await runCli(['check', SEED_TOPOLOGY_FILE], { timeoutMs: 300_000 });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^PASS  round-robin +8 connections, answers took turns: web1 4, web2 4$/m);
+    expect(result.stdout).toMatch(/^PASS  round-robin +8 connections, answers took turns: web1 4, web2 4 \(kernel order web2\(w1\), web1\(w1\) on lvs\)$/m);
     expect(result.stdout).toMatch(/^PASS  TUN contract +8 connections: all 5 TUN properties held$/m);
     expect(result.stdout).toMatch(/^PASS  doctor +doctor: none of the known LVS-TUN pitfalls found$/m);
     expect(result.stdout).toContain('result: passed (3 of 3 assertions held)');
@@ -44,7 +44,7 @@ describe('lvs-harness check', () => {
     const missing = await runCli(['check', '/nonexistent/topology.yaml']);
     expect(missing).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('invalid topology /nonexistent/topology.yaml:\n  (file): cannot read: no such file') });
     const assertion = await runCli(['check', SEED_TOPOLOGY_FILE, '--assert', 'speed']);
-    expect(assertion).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('--assert takes round-robin, tun-contract, doctor, real-server-failover, director-failover; got "speed"') });
+    expect(assertion).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('--assert takes distribution, round-robin, tun-contract, doctor, real-server-failover, director-failover; got "speed"') });
     const unprivileged = await runCli(['check', SEED_TOPOLOGY_FILE], { uid: 65534 });
     expect(unprivileged).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('lvs-harness needs root') });
   });

@@ -21,14 +21,20 @@ export const checkCommand: Subcommand = {
 
 Builds the cluster FILE describes in the chosen kernel, runs the assertions and prints a
 report per property with its evidence, then tears the cluster down:
-  round-robin    N connections to the VIP; every one answered, the real servers taking turns
+  distribution   N connections to the VIP from every client address in turn; every one
+                 answered, each by the real server the scheduler's rule gives (rr: taking
+                 turns in the kernel's order; wrr: its weighted order; lc, wlc, sed, nq, fo,
+                 ovf: by the director's counters; sh: by source hash; mh, dh, lblc, lblcr:
+                 one real server per key; persistence: one per client network); named
+                 round-robin for plain rr, and --assert round-robin is the same assertion
   tun-contract   the same N connections captured with tcpdump at every host and judged on
                  the five LVS-TUN properties (failing captures are kept and named)
   doctor         the hosts' kernel state read against the known LVS-TUN pitfalls
 
   --assert LIST       comma-separated subset of: ${ASSERTIONS.join(', ')} (default: the
-                      file's assertions, or all of them)
-  --connections N     connections per assertion (default 8)
+                      file's assertions, or distribution, tun-contract and doctor)
+  --connections N     connections per assertion (default: from the topology, two cycles of
+                      the scheduler's turns, each client address twice, at least 8)
   --keep-captures     keep the captures even when the contract holds
   --bundle OUT        also write a bundle (.tar.gz) with everything needed to replay and read
   --json              print the report as JSON
@@ -47,13 +53,13 @@ Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment.`,
     if (values.help) return console.log(this.help), 0;
     if (positionals.length !== 1) throw new UsageError('check: give exactly one topology FILE (lvs-harness check FILE)');
     const file = resolve(positionals[0]!);
-    const connections = wholeNumber('check', 'connections', values.connections, 8);
+    const connections = values.connections === undefined ? undefined : wholeNumber('check', 'connections', values.connections, 8);
     const bundle = values.bundle === undefined ? undefined : resolve(values.bundle);
     const topology = await loadTopologyFile(file);
     // The file says which assertions it wants; --assert overrides it.
     const assertions = values.assert === undefined ? topology.assertions : parseAssertions(values.assert);
 
-    const again = ['check', file, '--connections', String(connections), '--assert', assertions.join(',')];
+    const again = ['check', file, ...(connections === undefined ? [] : ['--connections', String(connections)]), '--assert', assertions.join(',')];
     if (values.json) again.push('--json');
     if (values['keep-captures']) again.push('--keep-captures');
     if (bundle) again.push('--bundle', bundle);
@@ -62,7 +68,8 @@ Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment.`,
 
     return inChosenKernel(again, async () => {
       say(`building ${topology.name} from ${file}`);
-      const cluster = await buildCluster(topology, { onProgress: (line) => say(`  ${line}`) });
+      // A broken cluster is what check diagnoses: one that builds but does not settle is judged, not refused.
+      const cluster = await buildCluster(topology, { tolerateUnsettled: true, onProgress: (line) => say(`  ${line}`) });
       try {
         // A bundle carries the captures, so they are kept at least until it is written.
         const keepCaptures = values['keep-captures'] === true || bundle !== undefined;

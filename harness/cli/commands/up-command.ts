@@ -38,7 +38,8 @@ ${umlOptionsHelp}`,
       const inGuest = process.env.LVS_HARNESS_GUEST === '1';
       const keep = after.length === 0 && !inGuest;
       say(`building ${topology.name} from ${file}`);
-      const cluster = await buildCluster(topology, { detachable: keep, onProgress: (line) => say(`  ${line}`) });
+      // A cluster that does not settle is still there to poke at: up reports it and keeps it.
+      const cluster = await buildCluster(topology, { detachable: keep, tolerateUnsettled: true, onProgress: (line) => say(`  ${line}`) });
       if (keep) {
         await cluster.detach();
         console.log(`run ${cluster.runId} is up: ${topology.hosts.map((host) => `${host.name} in ${cluster.namespaceOf(host.name)}`).join(', ')}`);

@@ -1,0 +1,112 @@
+// The distribution assertion on a live cluster: reads the scheduling director's table (the
+// kernel's list order, weights, counters, persistence templates), makes the connections from
+// every client address in turn, and judges who answered by the scheduler's rule.
+import type { Cluster } from '../cluster/cluster.js';
+import type { HttpOutcome } from '../cluster/client-agent.js';
+import { clientAddresses, type Topology } from '../topology/topology.js';
+import { judgeDistribution, keysForCoverage, distributionProperty, type DistributionVerdict, type JudgedConnection } from './distribution.js';
+import { parseIpvsList, parsePersistenceTemplates, type ListedService } from './ipvs-list.js';
+import { identifyAnswers } from './round-robin.js';
+import type { Destination } from './scheduler-model.js';
+
+export interface DistributionCheck {
+  verdict: DistributionVerdict;
+  outcomes: HttpOutcome[];
+}
+
+/**
+ * Connections enough to judge this topology's scheduler: two full cycles of its turns (rr: the
+ * real servers, wrr: the weights over their gcd), each client address twice where the key is
+ * the source (sh, mh, persistence), and never fewer than 8.
+ */
+export function defaultConnections(topology: Topology): number {
+  const weights = topology.service.realServers.map((server) => server.weight).filter((weight) => weight > 0);
+  const servers = Math.max(1, weights.length);
+  const addresses = clientAddresses(topology).length;
+  const divisor = weights.length > 0 ? weights.reduce((a, b) => gcd(a, b)) : 1;
+  const cycle = topology.service.scheduler === 'wrr' ? weights.reduce((sum, weight) => sum + weight / divisor, 0) : servers;
+  let wanted = 2 * Math.max(cycle, servers);
+  if (topology.service.persistence !== undefined || ['sh', 'mh'].includes(topology.service.scheduler)) wanted = Math.max(wanted, 2 * addresses);
+  return Math.min(512, Math.max(8, Math.ceil(wanted)));
+}
+
+/** How many client addresses mh needs for its every-server-gets-some rule (a topology can give the client that many). */
+export function clientAddressesForCoverage(topology: Topology): number {
+  return keysForCoverage(topology.service.realServers.map((server) => server.weight));
+}
+
+export interface DistributionOptions {
+  connections?: number;
+  timeoutMs?: number;
+  /** The topology the table is judged by, when the director was configured otherwise since the build (a suite's matrix). */
+  topology?: Topology;
+}
+
+export async function checkDistribution(cluster: Cluster, options: DistributionOptions = {}): Promise<DistributionCheck> {
+  const topology = options.topology ?? cluster.topology;
+  const { service } = topology;
+  const property = distributionProperty(service.scheduler, service.persistence !== undefined);
+  const director = (await cluster.vipHolders().catch(() => []))[0] ?? cluster.director.name;
+  const virtual = `${service.vip}:${service.port}`;
+  const read = async () => {
+    const [listing, connections] = await Promise.all([cluster.ipvsTable(['--nosort'], director), cluster.ipvsTable(['-c'], director)]);
+    return { listed: parseIpvsList(listing).find((entry) => entry.service === virtual), templates: parsePersistenceTemplates(connections, virtual) };
+  };
+  const before = await read().catch((error: Error) => ({ error }));
+  const outcomes = await cluster.request({ count: options.connections ?? defaultConnections(topology), timeoutMs: options.timeoutMs, from: 'all' });
+  const fail = (message: string): DistributionCheck => ({
+    verdict: { property, ok: false, message, distribution: { scheduler: service.scheduler, persistent: service.persistence !== undefined, seen: {}, failed: 0, keys: 0 } },
+    outcomes,
+  });
+  if ('error' in before) return fail(`could not read ${director}'s IPVS table: ${before.error.message}`);
+  if (!before.listed) return fail(`${director}, which holds the VIP, has no virtual service ${virtual} in its IPVS table`);
+  const differences = tableDifferences(topology, before.listed);
+  if (differences.length > 0) return fail(`${director}'s IPVS table is not the topology's, so ${service.scheduler}'s promise cannot hold for it:\n  ${differences.join('\n  ')}`);
+
+  const nameOf = new Map(service.realServers.map((server) => [`${server.address}:${server.port}`, server.host]));
+  const destinations: Destination[] = before.listed.realServers.map((entry) => ({
+    server: nameOf.get(entry.realServer) ?? entry.realServer,
+    address: entry.realServer,
+    weight: entry.weight,
+    active: entry.active,
+    inactive: entry.inactive,
+  }));
+  const templates = new Map([...before.templates].map(([key, realServer]) => [key, nameOf.get(realServer) ?? realServer]));
+  const primary = clientAddresses(topology)[0]!;
+  const connections: JudgedConnection[] = identifyAnswers(topology, outcomes).map((answer) => ({
+    source: answer.outcome.localAddress ?? primary,
+    port: answer.outcome.localPort,
+    server: answer.server,
+    ...(answer.server ? {} : { error: answer.outcome.ok ? `answered by no listed real server: ${JSON.stringify(answer.outcome.body?.split('\n')[0] ?? '')}` : answer.outcome.error }),
+  }));
+  const verdict = judgeDistribution({
+    scheduler: service.scheduler,
+    ...(service.persistence !== undefined ? { persistence: { netmask: service.persistenceNetmask ?? '255.255.255.255' } } : {}),
+    vip: service.vip,
+    destinations,
+    templates,
+    connections,
+    director,
+    displayOrder: service.realServers.map((server) => server.host),
+  });
+  return { verdict, outcomes };
+}
+
+/** Where the kernel's table and the topology disagree on the real servers and their weights. */
+function tableDifferences(topology: Topology, listed: ListedService): string[] {
+  const differences: string[] = [];
+  const listedBy = new Map(listed.realServers.map((entry) => [entry.realServer, entry]));
+  for (const server of topology.service.realServers) {
+    const entry = listedBy.get(`${server.address}:${server.port}`);
+    if (!entry) differences.push(`${server.host} (${server.address}:${server.port}) is not in the table`);
+    else if (entry.weight !== server.weight) differences.push(`${server.host} has weight ${entry.weight}, the topology says ${server.weight}`);
+  }
+  const declared = new Set(topology.service.realServers.map((server) => `${server.address}:${server.port}`));
+  for (const entry of listed.realServers) if (!declared.has(entry.realServer)) differences.push(`${entry.realServer} is in the table but not in the topology`);
+  if (listed.scheduler !== topology.service.scheduler) differences.push(`the scheduler is ${listed.scheduler}, the topology says ${topology.service.scheduler}`);
+  return differences;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}

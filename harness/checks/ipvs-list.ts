@@ -1,0 +1,60 @@
+// The director's table as the schedulers see it: `ipvsadm -Ln --nosort` lists the real servers
+// in the kernel's own order (the order rr, wrr, lc and the rest walk), with their weights and
+// active and inactive connections; `ipvsadm -Lnc` holds the persistence templates. Pure.
+
+export interface ListedRealServer {
+  /** `address:port`. */
+  realServer: string;
+  forward: string;
+  weight: number;
+  active: number;
+  inactive: number;
+}
+
+export interface ListedService {
+  /** `vip:port`. */
+  service: string;
+  protocol: string;
+  scheduler: string;
+  /** Seconds, when persistent. */
+  persistence?: number;
+  netmask?: string;
+  realServers: ListedRealServer[];
+}
+
+/** The services of `ipvsadm -Ln [--nosort]`, each with its real servers in the order listed. */
+export function parseIpvsList(text: string): ListedService[] {
+  const services: ListedService[] = [];
+  for (const line of text.split('\n')) {
+    const service = /^(TCP|UDP|SCTP|FWM)\s+(\S+)\s+(\S+)(.*)$/.exec(line.trim());
+    if (service && !line.startsWith(' ')) {
+      const flags = service[4] ?? '';
+      const persistence = /persistent (\d+)/.exec(flags)?.[1];
+      const netmask = /mask (\S+)/.exec(flags)?.[1];
+      services.push({
+        service: service[2]!,
+        protocol: service[1]!,
+        scheduler: service[3]!,
+        ...(persistence ? { persistence: Number(persistence) } : {}),
+        ...(netmask ? { netmask } : {}),
+        realServers: [],
+      });
+      continue;
+    }
+    const real = /^->\s+(\S+)\s+(\S+)\s+(\d+)\s+(\d+)\s+(\d+)/.exec(line.trim());
+    if (real && services.length > 0 && real[1] !== 'RemoteAddress:Port') {
+      services[services.length - 1]!.realServers.push({ realServer: real[1]!, forward: real[2]!, weight: Number(real[3]), active: Number(real[4]), inactive: Number(real[5]) });
+    }
+  }
+  return services;
+}
+
+/** Persistence templates of `ipvsadm -Lnc` (client port 0): the client address or network -> the real server `address:port`. */
+export function parsePersistenceTemplates(text: string, service: string): Map<string, string> {
+  const templates = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const match = /^\S+\s+\S+\s+\S+\s+(\S+):0\s+(\S+)\s+(\S+)/.exec(line.trim());
+    if (match && match[2] === service) templates.set(match[1]!, match[3]!);
+  }
+  return templates;
+}

@@ -1,0 +1,96 @@
+// Correct clusters of every shape the schema allows pass the distribution assertion, and each
+// scheduler's promise fails when the cluster breaks it. One cluster per shape (2, 3 and 8 real
+// servers; one or several client addresses); the director's rules are reloaded for each
+// scheduler, weighting and persistence in turn, and the batch judged by the new rules.
+import { describe, expect, it } from 'vitest';
+import { checkDistribution, defaultConnections } from '../harness/checks/distribution-check.js';
+import { renderIpvsRestore } from '../harness/cluster/render-ipvs-rules.js';
+import { validateTopologyData } from '../harness/topology/load-topology.js';
+import { SCHEDULERS, type Scheduler, type Topology } from '../harness/topology/topology.js';
+import type { Cluster } from '../harness/cluster/cluster.js';
+import { useCluster } from './support/use-cluster.js';
+
+interface Shape {
+  servers: number;
+  clientAddresses: number;
+  unequalWeights: number[];
+}
+
+const SHAPES: Shape[] = [
+  { servers: 2, clientAddresses: 1, unequalWeights: [3, 1] },
+  { servers: 3, clientAddresses: 4, unequalWeights: [2, 3, 1] },
+  { servers: 8, clientAddresses: 12, unequalWeights: [1, 2, 3, 4, 1, 2, 3, 4] },
+];
+
+function shapeTopology(shape: Shape): Topology {
+  return validateTopologyData({
+    name: `matrix-${shape.servers}x${shape.clientAddresses}`,
+    segment: { subnet: '192.168.73.0/24' },
+    generate: { realServers: { count: shape.servers, firstAddress: '192.168.73.110' } },
+    hosts: {
+      client: { role: 'client', address: '192.168.73.50', ...(shape.clientAddresses > 1 ? { extraAddresses: { count: shape.clientAddresses - 1, first: '192.168.73.150' } } : {}) },
+      lvs: { role: 'director', address: '192.168.73.100' },
+    },
+    service: { vip: '192.168.73.120', port: 80 },
+    assertions: ['distribution'],
+  });
+}
+
+/** The same cluster judged by other rules: the scheduler, the weights, persistence. */
+function variant(base: Topology, scheduler: Scheduler, weights: number[] | undefined, persistent: boolean): Topology {
+  return {
+    ...base,
+    service: {
+      ...base.service,
+      scheduler,
+      ...(persistent ? { persistence: 300, persistenceNetmask: '255.255.255.252' } : { persistence: undefined, persistenceNetmask: undefined }),
+      realServers: base.service.realServers.map((server, index) => ({ ...server, weight: weights?.[index] ?? 1 })),
+    },
+  };
+}
+
+/** Loads a topology's rules on the live director, replacing what was there. */
+async function reload(cluster: Cluster, topology: Topology): Promise<void> {
+  await cluster.exec(cluster.director.name, ['ipvsadm-restore'], { input: `-C\n${renderIpvsRestore(topology.service)}` });
+}
+
+for (const shape of SHAPES) {
+  describe(`${shape.servers} real servers, ${shape.clientAddresses} client address${shape.clientAddresses > 1 ? 'es' : ''}`, () => {
+    const cluster = useCluster(async () => shapeTopology(shape));
+
+    it.each([...SCHEDULERS])('%s: equal and unequal weights, with and without persistence, each as promised', async (scheduler) => {
+      const failures: string[] = [];
+      for (const weights of [undefined, shape.unequalWeights]) {
+        for (const persistent of [false, true]) {
+          const topology = variant(cluster().topology, scheduler, weights, persistent);
+          await reload(cluster(), topology);
+          const { verdict } = await checkDistribution(cluster(), { topology, timeoutMs: 2_000 });
+          if (!verdict.ok) failures.push(`${weights ? `weights ${weights.join(':')}` : 'equal weights'}${persistent ? ', persistent' : ''}: ${verdict.property}: ${verdict.message}`);
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+
+    // ovf keeps its promise past a dead real server: its unanswered connections stay active
+    // (SYN_RECV) and past its weight ovf overflows to the next. So for ovf every tunnel goes down.
+    it.each([...SCHEDULERS])("%s: broken where its busiest real server's tunnel is down (ovf: every one), failing with the scheduler, the expected and the seen", async (scheduler) => {
+      const topology = variant(cluster().topology, scheduler, shape.unequalWeights, false);
+      await reload(cluster(), topology);
+      const correct = await checkDistribution(cluster(), { topology, timeoutMs: 2_000 });
+      expect(correct.verdict.ok, correct.verdict.message).toBe(true);
+      const [busiest] = Object.entries(correct.verdict.distribution.seen).sort((a, b) => b[1] - a[1])[0]!;
+      const broken = scheduler === 'ovf' ? topology.service.realServers.map((server) => server.host) : [busiest];
+      for (const host of broken) await cluster().exec(host, ['ip', 'link', 'set', 'tunl0', 'down']);
+      try {
+        const { verdict } = await checkDistribution(cluster(), { topology, timeoutMs: 1_000, connections: Math.min(16, defaultConnections(topology)) });
+        expect(verdict.ok).toBe(false);
+        expect(verdict.property).toBe(scheduler === 'rr' ? 'round-robin' : `distribution (${scheduler})`);
+        expect(verdict.message).toContain(`broke ${scheduler}'s promise`);
+        expect(verdict.message).toMatch(/expected .*; seen /);
+        expect(verdict.message).toContain('got no answer');
+      } finally {
+        for (const host of broken) await cluster().exec(host, ['ip', 'link', 'set', 'tunl0', 'up']);
+      }
+    });
+  });
+}
