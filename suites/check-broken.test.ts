@@ -28,6 +28,9 @@ describe('check on clusters broken through their own sysctls and commands', () =
     ['reply-route-into-tunnel', ['cluster settled', 'round-robin', 'TUN contract', 'doctor'], ['replies-into-tunnel@web1']],
     ['rp-filter-strict', ['round-robin', 'TUN contract', 'doctor'], ['rp-filter-on-tunl0@web2']],
     ['ipip-filtered', ['round-robin', 'TUN contract'], []],
+    ['arp-ignore', ['round-robin', 'TUN contract', 'doctor'], ['arp-ignore@web1']],
+    ['vip-missing-on-director', ['round-robin', 'TUN contract', 'doctor'], ['vip-missing-on-director@lvs']],
+    ['ipvs-table-differs', ['round-robin', 'doctor'], ['ipvs-table-differs@lvs']],
     ['uplink-down', ['cluster settled', 'round-robin', 'TUN contract', 'doctor'], ['uplink-down@web1']],
   ])('%s: exit 1, failing %j, the doctor finding %j', async (name, properties, expected) => {
     const { exitCode, report, stderr } = await check(fixture(name));
@@ -43,5 +46,12 @@ describe('settings the doctor only notes', () => {
     expect(exitCode, stderr).toBe(0);
     expect(failing(report)).toEqual([]);
     expect(report.notes.map((note) => `${note.pitfall}@${note.host}`)).toEqual(['director-ip-forward@lvs', 'director-send-redirects@lvs']);
+  });
+
+  it('a real server with arp_announce 0 passes every assertion: the doctor prints it as a note', async () => {
+    const { exitCode, report, stderr } = await check(fileURLToPath(new URL('../fixtures/topologies/arp-announce-note.yaml', import.meta.url)));
+    expect(exitCode, stderr).toBe(0);
+    expect(failing(report)).toEqual([]);
+    expect(report.notes.map((note) => `${note.pitfall}@${note.host}`)).toEqual(['arp-announce@web1']);
   });
 });

@@ -11,6 +11,7 @@ import { modulesToLoad } from './kernel-modules.js';
 import { describeGuestEnd, type GuestConsoleReport, type GuestEnd } from './guest-end.js';
 import { likelyCause, TellingLines, type XstateFixState } from './guest-console-diagnosis.js';
 import { ensureXstateFix } from './uml-xstate-fix.js';
+import { EXCHANGE_ROOT, writeExchangeOwner } from './guest-exchange-garbage.js';
 import { findTool, MissingToolError } from './find-tool.js';
 import { ConsoleFilter, InteractiveConsoleFilter } from './console-filter.js';
 import { UndoStack } from '../cluster/undo-stack.js';
@@ -74,8 +75,10 @@ export async function runInUml(options: UmlRunOptions): Promise<UmlRunResult> {
   const started = Date.now();
 
   // Under /var/tmp, not /tmp: the guest's /tmp is its own tmpfs.
-  await mkdir('/var/tmp/lvs-harness', { recursive: true });
-  const exchange = await mkdtemp('/var/tmp/lvs-harness/vm-');
+  await mkdir(EXCHANGE_ROOT, { recursive: true });
+  const exchange = await mkdtemp(join(EXCHANGE_ROOT, 'vm-'));
+  // Who made it, first: gc judges a folder by whether its owner still runs.
+  await writeExchangeOwner(exchange);
   const outputDir = join(exchange, 'output');
   let keepExchange = false;
   // On SIGINT or SIGTERM the CLI unwinds this: the kernel killed, the exchange folder removed.
