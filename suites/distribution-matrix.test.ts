@@ -71,8 +71,9 @@ for (const shape of SHAPES) {
       expect(failures).toEqual([]);
     });
 
-    // ovf keeps its promise past a dead real server: its unanswered connections stay active
-    // (SYN_RECV) and past its weight ovf overflows to the next. So for ovf every tunnel goes down.
+    // ovf keeps its promise past a dead real server: unanswered connections stay active
+    // (SYN_RECV), the earlier cases' too, and past its weight ovf overflows to the next, which
+    // answers. So for ovf every tunnel goes down.
     it.each([...SCHEDULERS])("%s: broken where its busiest real server's tunnel is down (ovf: every one), failing with the scheduler, the expected and the seen", async (scheduler) => {
       const topology = variant(cluster().topology, scheduler, shape.unequalWeights, false);
       await reload(cluster(), topology);

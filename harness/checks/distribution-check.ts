@@ -7,7 +7,7 @@ import { clientAddresses, type Topology } from '../topology/topology.js';
 import { judgeDistribution, keysForCoverage, distributionProperty, type DistributionVerdict, type JudgedConnection } from './distribution.js';
 import { parseIpvsList, parsePersistenceTemplates, type ListedService } from './ipvs-list.js';
 import { identifyAnswers } from './round-robin.js';
-import type { Destination } from './scheduler-model.js';
+import { gcd, type Destination } from './scheduler-model.js';
 
 export interface DistributionCheck {
   verdict: DistributionVerdict;
@@ -105,8 +105,4 @@ function tableDifferences(topology: Topology, listed: ListedService): string[] {
   for (const entry of listed.realServers) if (!declared.has(entry.realServer)) differences.push(`${entry.realServer} is in the table but not in the topology`);
   if (listed.scheduler !== topology.service.scheduler) differences.push(`the scheduler is ${listed.scheduler}, the topology says ${topology.service.scheduler}`);
   return differences;
-}
-
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
 }

@@ -203,7 +203,12 @@ export function judgeDistribution(input: DistributionInput): DistributionVerdict
     lines.push(`  ${label} -> ${answered ?? `no answer (${connection.error ?? 'unknown'})`}; promised ${promised}`);
 
     if (answered === undefined) {
-      if (pick.kind !== 'none') violations.push(`connection ${label} got no answer (${connection.error ?? 'unknown'}); ${input.scheduler} promised ${promised}: ${pick.why}`);
+      // Even where the rule gives no real server (all overflowing, a weight-0 bucket), the client got no service.
+      violations.push(
+        pick.kind === 'none'
+          ? `connection ${label} got no answer (${connection.error ?? 'unknown'}); ${input.scheduler} had no real server to give it: ${pick.why}`
+          : `connection ${label} got no answer (${connection.error ?? 'unknown'}); ${input.scheduler} promised ${promised}: ${pick.why}`,
+      );
       // The director still gave the connection to someone: the promised one, which did not answer.
       if (!template && pick.kind !== 'none') state.unanswered(connection, pick);
       // Its entry stays in SYN_RECV, an active state, until it expires.

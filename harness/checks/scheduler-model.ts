@@ -49,7 +49,8 @@ function highestWeight(destinations: readonly Destination[], skipOverflowing: bo
     if (skipOverflowing && destination.active > destination.weight) continue;
     if (!highest || destination.weight > highest.weight) highest = destination;
   }
-  return highest ? { kind: 'one', server: highest.server, why: `highest weight (${highest.weight})${skipOverflowing ? ' not past its active-connection limit' : ''}` } : noneAvailable();
+  if (highest) return { kind: 'one', server: highest.server, why: `highest weight (${highest.weight})${skipOverflowing ? ' not past its active-connection limit' : ''}` };
+  return skipOverflowing && available(destinations).length > 0 ? { kind: 'none', why: 'every real server has more active connections than its weight' } : noneAvailable();
 }
 
 function noneAvailable(): Pick {
@@ -99,7 +100,8 @@ export interface WrrState {
   currentWeight: number;
 }
 
-function gcd(a: number, b: number): number {
+/** The greatest common divisor: wrr's step between current weights. */
+export function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
