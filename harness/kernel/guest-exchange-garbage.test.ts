@@ -29,7 +29,7 @@ describe('gc of exchange folders', () => {
   afterEach(() => rm(root, { recursive: true, force: true }));
 
   /** A folder owned by a process that has exited. */
-  async function deadOwnersFolder(name: string, evidence: boolean): Promise<string> {
+  async function deadOwnersFolder(name: string, evidence: 'none' | 'finished' | 'kept-capture' | 'unfinished-capture'): Promise<string> {
     const folder = join(root, name);
     await mkdir(join(folder, 'output'), { recursive: true });
     const child = execa('sleep', ['5']);
@@ -38,19 +38,31 @@ describe('gc of exchange folders', () => {
     child.kill('SIGKILL');
     await child.catch(() => undefined);
     await writeFile(join(folder, 'owner.json'), JSON.stringify({ pid, startTime, createdAt: '' }));
-    if (evidence) await writeFile(join(folder, 'output', 'report.json'), '{}');
+    if (evidence === 'finished') {
+      await writeFile(join(folder, 'output', 'report.json'), '{}');
+      await writeFile(join(folder, 'exit-status'), '1\n');
+    }
+    if (evidence === 'kept-capture' || evidence === 'unfinished-capture') {
+      await mkdir(join(folder, 'output', 'lvs-harness-1234abcd-captures-x'));
+      await writeFile(join(folder, 'output', 'lvs-harness-1234abcd-captures-x', 'web1-eth0.pcap'), '');
+      if (evidence === 'kept-capture') await writeFile(join(folder, 'output', 'lvs-harness-1234abcd-captures-x', 'kept.txt'), 'kept');
+    }
     return folder;
   }
 
-  it("removes a dead owner's empty folder, keeps and names one with evidence, never touches a live owner's", async () => {
-    const empty = await deadOwnersFolder('vm-dead', false);
-    const kept = await deadOwnersFolder('vm-evidence', true);
+  it("removes a dead owner's folder (an unfinished capture too), keeps and names evidence kept on purpose, never touches a live owner's", async () => {
+    const empty = await deadOwnersFolder('vm-dead', 'none');
+    const unfinished = await deadOwnersFolder('vm-killed-mid-capture', 'unfinished-capture');
+    const finished = await deadOwnersFolder('vm-finished', 'finished');
+    const kept = await deadOwnersFolder('vm-kept-capture', 'kept-capture');
     const live = join(root, 'vm-live');
     await mkdir(live);
     await writeExchangeOwner(live);
-    expect(await findGuestGarbage(root)).toEqual({ exchangeFolders: [empty], keptExchangeFolders: [kept], guestKernels: [] });
+    const garbage = await findGuestGarbage(root);
+    expect(garbage.exchangeFolders.sort()).toEqual([empty, unfinished].sort());
+    expect(garbage.keptExchangeFolders.sort()).toEqual([finished, kept].sort());
     await collectGuestGarbage(root);
     expect((await findGuestGarbage(root)).exchangeFolders).toEqual([]);
-    await expect(import('node:fs/promises').then((fs) => fs.readdir(root))).resolves.toEqual(['vm-evidence', 'vm-live']);
+    await expect(import('node:fs/promises').then((fs) => fs.readdir(root).then((names) => names.sort()))).resolves.toEqual(['vm-finished', 'vm-kept-capture', 'vm-live']);
   });
 });

@@ -2,8 +2,8 @@
 // says who made it (owner.json: the pid and the kernel's start time of the process that booted
 // the guest), so the judgement is exact: a folder whose owner still runs is live and never
 // touched; one whose owner is gone goes, with any User-Mode Linux kernel still running for it,
-// unless it holds evidence (files the guest wrote to LVS_HARNESS_OUTPUT: captures, bundles,
-// reports), which stays and is named.
+// unless it holds evidence kept on purpose (what a finished command left in LVS_HARNESS_OUTPUT,
+// captures marked kept), which stays and is named.
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -56,8 +56,7 @@ export async function findGuestGarbage(root = EXCHANGE_ROOT, now = Date.now()): 
     const folder = join(root, name);
     const owner = await readFile(join(folder, OWNER_FILE), 'utf8').then((text) => JSON.parse(text) as ExchangeOwner).catch(() => undefined);
     const ageMs = now - ((await stat(folder).catch(() => undefined))?.mtimeMs ?? now);
-    const output = join(folder, 'output');
-    const hasEvidence = existsSync(output) && (await readdir(output).catch(() => [])).length > 0;
+    const hasEvidence = await holdsEvidence(folder);
     const judgement = judgeExchangeFolder({
       owner,
       ownerAlive: owner !== undefined && processStartTime(owner.pid) === owner.startTime,
@@ -70,6 +69,19 @@ export async function findGuestGarbage(root = EXCHANGE_ROOT, now = Date.now()): 
     (judgement === 'keep-evidence' ? garbage.keptExchangeFolders : garbage.exchangeFolders).push(folder);
   }
   return garbage;
+}
+
+/**
+ * Evidence kept on purpose: what the guest's command left in output/ when it finished (the host
+ * keeps such a folder and names it), or a capture marked kept (kept.txt). A command killed
+ * halfway leaves only unfinished captures: garbage, as gc judges a run's capture folders.
+ */
+async function holdsEvidence(folder: string): Promise<boolean> {
+  const output = join(folder, 'output');
+  const entries = await readdir(output).catch(() => [] as string[]);
+  if (entries.length === 0) return false;
+  if (existsSync(join(folder, 'exit-status'))) return true;
+  return entries.some((entry) => existsSync(join(output, entry, 'kept.txt')));
 }
 
 /** Kills the dead guests' kernels and removes their folders (the ones with evidence stay). */

@@ -39,9 +39,10 @@ describe('lvs-harness vm', () => {
   });
 
   it('reports a hung kernel after --timeout, with the console, and kills it', async () => {
-    const result = await runCli(['vm', '--timeout', '6', '--', 'sh', '-c', 'echo going to sleep; sleep 600']);
+    // Long enough for a boot on a loaded machine to reach the command, short for a test.
+    const result = await runCli(['vm', '--timeout', '12', '--', 'sh', '-c', 'echo going to sleep; sleep 600']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatch(/did not finish within 6 s and was killed \(hung\); the console's last lines:\n[\s\S]*going to sleep/);
+    expect(result.stderr).toMatch(/did not finish within 12 s and was killed \(hung\); the console's last lines:\n[\s\S]*going to sleep/);
     expect(await orphanedUmlProcesses()).toEqual([]);
   });
 
