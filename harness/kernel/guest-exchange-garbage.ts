@@ -4,8 +4,8 @@
 // touched; one whose owner is gone goes, with any User-Mode Linux kernel still running for it,
 // unless it holds evidence kept on purpose (what a finished command left in LVS_HARNESS_OUTPUT,
 // captures marked kept), which stays and is named.
-import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { access, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processStartTime } from '../cluster/run-registry.js';
 
@@ -47,8 +47,11 @@ export function judgeExchangeFolder(facts: { owner?: ExchangeOwner; ownerAlive: 
 export async function findGuestGarbage(root = EXCHANGE_ROOT, now = Date.now()): Promise<GuestGarbage> {
   const garbage: GuestGarbage = { exchangeFolders: [], keptExchangeFolders: [], guestKernels: [] };
   // Inside a guest the host's processes are invisible, and its own exchange folder is mounted
-  // read-write: it could only misjudge. Guests are the host's to collect.
+  // read-write below a read-only root: it could only misjudge. Guests are the host's to collect.
+  // (The guest marker may be cleared, as a suite does to act like a capable host: the read-only
+  // root tells too.)
   if (process.env.LVS_HARNESS_GUEST === '1' && root === EXCHANGE_ROOT) return garbage;
+  if (!(await access(root, constants.W_OK).then(() => true, () => false))) return garbage;
   const names = (await readdir(root).catch(() => [] as string[])).filter((name) => name.startsWith('vm-'));
   if (names.length === 0) return garbage;
   const kernels = await guestKernelsByFolder();
