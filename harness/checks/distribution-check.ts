@@ -4,7 +4,7 @@
 import type { Cluster } from '../cluster/cluster.js';
 import type { HttpOutcome } from '../cluster/client-agent.js';
 import { clientAddresses, type Topology } from '../topology/topology.js';
-import { judgeDistribution, keysForCoverage, distributionProperty, type DistributionVerdict, type JudgedConnection } from './distribution.js';
+import { judgeDistribution, distributionProperty, type DistributionVerdict, type JudgedConnection } from './distribution.js';
 import { parseIpvsList, parsePersistenceTemplates, type ListedService } from './ipvs-list.js';
 import { identifyAnswers } from './round-robin.js';
 import { gcd, type Destination } from './scheduler-model.js';
@@ -28,11 +28,6 @@ export function defaultConnections(topology: Topology): number {
   let wanted = 2 * Math.max(cycle, servers);
   if (topology.service.persistence !== undefined || ['sh', 'mh'].includes(topology.service.scheduler)) wanted = Math.max(wanted, 2 * addresses);
   return Math.min(512, Math.max(8, Math.ceil(wanted)));
-}
-
-/** How many client addresses mh needs for its every-server-gets-some rule (a topology can give the client that many). */
-export function clientAddressesForCoverage(topology: Topology): number {
-  return keysForCoverage(topology.service.realServers.map((server) => server.weight));
 }
 
 export interface DistributionOptions {

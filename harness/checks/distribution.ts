@@ -176,13 +176,48 @@ function reachableWrrStates(destinations: readonly Destination[]): WrrState[] {
   return states;
 }
 
+/** What the walk shows a visitor for each connection: the key it is scheduled by, a template it met, and the rule's pick. */
+interface Step {
+  connection: JudgedConnection;
+  index: number;
+  key: string;
+  template?: string;
+  pick: Pick;
+}
+
+/**
+ * Follows the scheduler over the connections in order: each one is scheduled (or kept by its
+ * persistence template) and goes where `goesTo` says, undefined for nobody answering. The
+ * judgement and the rule's own run are both this walk, with different answers to where.
+ */
+function followScheduler(input: DistributionInput, goesTo: (step: Step) => string | undefined): void {
+  const state = new SchedulerState(input, input.destinations.map((destination) => ({ ...destination })));
+  const templates = new Map(input.templates ?? []);
+  input.connections.forEach((connection, index) => {
+    const key = input.persistence ? maskAddress(connection.source, input.persistence.netmask) : connection.source;
+    const template = input.persistence ? templates.get(key) : undefined;
+    const pick: Pick = template ? { kind: 'one', server: template, why: `persistence keeps ${key} on ${template}` } : state.pick(connection);
+    const server = goesTo({ connection, index, key, ...(template ? { template } : {}), pick });
+    if (server === undefined) {
+      // The director still gave the connection to someone: the promised one, which did not
+      // answer; its entry stays in SYN_RECV, an active state, until it expires.
+      if (!template && pick.kind !== 'none') state.unanswered(connection, pick);
+      if (pick.kind === 'one') state.counted(pick.server, 'active');
+      return;
+    }
+    if (!template) {
+      state.chosen(connection, server);
+      if (input.persistence) templates.set(key, server);
+    }
+    state.counted(server);
+  });
+}
+
 /** Judges the batch; never throws for what the cluster did. */
 export function judgeDistribution(input: DistributionInput): DistributionVerdict {
   const persistent = input.persistence !== undefined;
   const property = distributionProperty(input.scheduler, persistent);
-  const destinations = input.destinations.map((destination) => ({ ...destination }));
-  const state = new SchedulerState(input, destinations);
-  const templates = new Map(input.templates ?? []);
+  const { destinations } = input;
   const named = [...(input.displayOrder ?? []).filter((server) => destinations.some((destination) => destination.server === server)), ...destinations.map((destination) => destination.server).filter((server) => !(input.displayOrder ?? []).includes(server))];
   const seen: Record<string, number> = Object.fromEntries(named.map((server) => [server, 0]));
   const computed = expectedDistribution(input);
@@ -192,16 +227,12 @@ export function judgeDistribution(input: DistributionInput): DistributionVerdict
   const violations: string[] = [];
   const lines: string[] = [];
 
-  input.connections.forEach((connection, index) => {
+  followScheduler(input, ({ connection, index, key, pick }) => {
     const label = `${index + 1}. ${connection.source}${connection.port ? `:${connection.port}` : ''}`;
-    const key = input.persistence ? maskAddress(connection.source, input.persistence.netmask) : connection.source;
     keys.add(key);
-    const template = input.persistence ? templates.get(key) : undefined;
-    const pick: Pick = template ? { kind: 'one', server: template, why: `persistence keeps ${key} on ${template}` } : state.pick(connection);
     const promised = pick.kind === 'one' ? pick.server : pick.kind === 'any-of' ? `one of ${pick.servers.join(', ')}` : 'no real server (the connection fails)';
     const answered = connection.server;
     lines.push(`  ${label} -> ${answered ?? `no answer (${connection.error ?? 'unknown'})`}; promised ${promised}`);
-
     if (answered === undefined) {
       // Even where the rule gives no real server (all overflowing, a weight-0 bucket), the client got no service.
       violations.push(
@@ -209,22 +240,14 @@ export function judgeDistribution(input: DistributionInput): DistributionVerdict
           ? `connection ${label} got no answer (${connection.error ?? 'unknown'}); ${input.scheduler} had no real server to give it: ${pick.why}`
           : `connection ${label} got no answer (${connection.error ?? 'unknown'}); ${input.scheduler} promised ${promised}: ${pick.why}`,
       );
-      // The director still gave the connection to someone: the promised one, which did not answer.
-      if (!template && pick.kind !== 'none') state.unanswered(connection, pick);
-      // Its entry stays in SYN_RECV, an active state, until it expires.
-      if (pick.kind === 'one') state.counted(pick.server, 'active');
-      return;
+      return undefined;
     }
     seen[answered] = (seen[answered] ?? 0) + 1;
     const allowed = pick.kind === 'one' ? [pick.server] : pick.kind === 'any-of' ? pick.servers : [];
     if (!allowed.includes(answered)) {
       violations.push(`connection ${label} was answered by ${answered}; ${input.scheduler} promised ${promised}: ${pick.why}`);
     }
-    if (!template) {
-      state.chosen(connection, answered);
-      if (input.persistence) templates.set(key, answered);
-    }
-    state.counted(answered);
+    return answered;
   });
 
   const failed = input.connections.filter((connection) => connection.server === undefined).length;
@@ -252,29 +275,16 @@ export function judgeDistribution(input: DistributionInput): DistributionVerdict
 /**
  * The rule's own run over the same connections, each going where the rule sends it (where the
  * rule leaves a choice open, rr's and wrr's unknown position, the first answer settles it).
- * Not exact for the hashing schedulers: their hash of a key is not read.
+ * Not exact for mh, lblc and lblcr: their choice depends on what the harness does not read.
  */
 function expectedDistribution(input: DistributionInput): { expected: Record<string, number>; exact: boolean } {
-  const destinations = input.destinations.map((destination) => ({ ...destination }));
-  const state = new SchedulerState(input, destinations);
-  const templates = new Map(input.templates ?? []);
-  const expected: Record<string, number> = Object.fromEntries(destinations.map((destination) => [destination.server, 0]));
-  // Exact wherever the harness computes the kernel's choice; mh's, lblc's and lblcr's depend on what it does not read.
-  const exact = !['mh', 'lblc', 'lblcr'].includes(input.scheduler);
-  for (const connection of input.connections) {
-    const key = input.persistence ? maskAddress(connection.source, input.persistence.netmask) : connection.source;
-    const template = input.persistence ? templates.get(key) : undefined;
-    const pick: Pick = template ? { kind: 'one', server: template, why: '' } : state.pick(connection);
+  const expected: Record<string, number> = Object.fromEntries(input.destinations.map((destination) => [destination.server, 0]));
+  followScheduler(input, ({ connection, pick }) => {
     const server = pick.kind === 'one' ? pick.server : pick.kind === 'any-of' ? (connection.server && pick.servers.includes(connection.server) ? connection.server : pick.servers[0]!) : undefined;
-    if (server === undefined) continue;
-    expected[server] = (expected[server] ?? 0) + 1;
-    if (!template) {
-      state.chosen(connection, server);
-      if (input.persistence) templates.set(key, server);
-    }
-    state.counted(server);
-  }
-  return { expected, exact };
+    if (server !== undefined) expected[server] = (expected[server] ?? 0) + 1;
+    return server;
+  });
+  return { expected, exact: !['mh', 'lblc', 'lblcr'].includes(input.scheduler) };
 }
 
 function tally(counts: Record<string, number>): string {
@@ -297,19 +307,20 @@ function uncoveredServers(input: DistributionInput, seen: Record<string, number>
   if (input.scheduler !== 'mh' || input.persistence) return undefined;
   const keys = new Set(input.connections.map((connection) => connection.source)).size;
   const positive = input.destinations.filter((destination) => destination.weight > 0);
-  const total = positive.reduce((sum, destination) => sum + destination.weight, 0);
-  const chanceOfMiss = positive.reduce((sum, destination) => sum + (1 - destination.weight / total) ** keys, 0);
-  if (chanceOfMiss > 1e-6) return undefined;
+  if (chanceOfMissingOne(positive.map((destination) => destination.weight), keys) > 1e-6) return undefined;
   const missed = positive.filter((destination) => (seen[destination.server] ?? 0) === 0).map((destination) => destination.server);
   return missed.length > 0 ? `mh gave ${missed.join(', ')} none of ${keys} client addresses (by chance less than once in a million)` : undefined;
 }
 
-/** Client addresses mh needs so that every real server of positive weight gets one, but for a one-in-a-million chance. */
-export function keysForCoverage(weights: readonly number[]): number {
+/** At most the chance that `keys` keys hashed in proportion to the weights leave some real server of positive weight without one. */
+function chanceOfMissingOne(weights: readonly number[], keys: number): number {
   const positive = weights.filter((weight) => weight > 0);
   const total = positive.reduce((sum, weight) => sum + weight, 0);
-  for (let keys = 1; keys <= 4096; keys += 1) {
-    if (positive.reduce((sum, weight) => sum + (1 - weight / total) ** keys, 0) <= 1e-6) return keys;
-  }
+  return positive.reduce((sum, weight) => sum + (1 - weight / total) ** keys, 0);
+}
+
+/** Client addresses mh needs so that every real server of positive weight gets one, but for a one-in-a-million chance. */
+export function keysForCoverage(weights: readonly number[]): number {
+  for (let keys = 1; keys <= 4096; keys += 1) if (chanceOfMissingOne(weights, keys) <= 1e-6) return keys;
   return 4096;
 }
