@@ -105,7 +105,7 @@ export async function collectGuestGarbage(root = EXCHANGE_ROOT): Promise<GuestGa
 }
 
 /** The host processes of User-Mode Linux kernels the harness booted, by their exchange folder. */
-async function guestKernelsByFolder(): Promise<Map<string, number[]>> {
+export async function guestKernelsByFolder(): Promise<Map<string, number[]>> {
   const found = new Map<string, number[]>();
   for (const pid of await readdir('/proc').catch(() => [] as string[])) {
     if (!/^\d+$/.test(pid)) continue;

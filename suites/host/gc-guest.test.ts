@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../../harness/process/wait-for.js';
-import { EXCHANGE_ROOT } from '../../harness/kernel/guest-exchange-garbage.js';
+import { EXCHANGE_ROOT, guestKernelsByFolder } from '../../harness/kernel/guest-exchange-garbage.js';
 import { CLI, runCli } from '../support/run-cli.js';
 import { SEED_TOPOLOGY_FILE } from '../support/topologies.js';
 
@@ -26,17 +26,8 @@ function exchangeOwnedBy(pid: number): string | undefined {
 }
 
 /** Host processes of the kernel booted for this folder. */
-function kernelsFor(folder: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(`lvsh_exchange=${folder}`);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+async function kernelsFor(folder: string): Promise<number[]> {
+  return (await guestKernelsByFolder()).get(folder) ?? [];
 }
 
 describe('gc after a SIGKILL', () => {
@@ -62,7 +53,8 @@ describe('gc after a SIGKILL', () => {
     expect(gc.exitCode, gc.stderr).toBe(0);
     await waitFor(
       async () => {
-        if (kernelsFor(folder).length > 0) throw new Error(`kernel processes ${kernelsFor(folder).join(', ')} still run`);
+        const kernels = await kernelsFor(folder);
+        if (kernels.length > 0) throw new Error(`kernel processes ${kernels.join(', ')} still run`);
       },
       { timeoutMs: 20_000, awaiting: `the killed check's User-Mode Linux kernel to be gone` },
     );
@@ -84,7 +76,7 @@ describe('gc after a SIGKILL', () => {
       const gc = await runCli(['gc', '--json']);
       expect(JSON.parse(gc.stdout)).toMatchObject({ exchangeFolders: [], guestKernels: [] });
       expect(existsSync(folder)).toBe(true);
-      expect(kernelsFor(folder).length).toBeGreaterThan(0);
+      expect((await kernelsFor(folder)).length).toBeGreaterThan(0);
     } finally {
       child.kill('SIGTERM');
       await child;

@@ -2,6 +2,7 @@
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { guestKernelsByFolder } from '../../harness/kernel/guest-exchange-garbage.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/harness/cli/main.js', import.meta.url));
 
@@ -50,13 +51,6 @@ export function asOnACapableHost(): Record<string, string> {
  * another test's or another user's, keep theirs.)
  */
 export async function orphanedUmlProcesses(): Promise<string[]> {
-  const { readdir, readFile } = await import('node:fs/promises');
-  const found: string[] = [];
-  for (const pid of await readdir('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    const exchange = /lvsh_exchange=([^\0]+)/.exec(cmdline)?.[1];
-    if (exchange && !existsSync(exchange)) found.push(`${pid}: ${cmdline.replace(/\0/g, ' ').slice(0, 160)}`);
-  }
-  return found;
+  const kernels = await guestKernelsByFolder();
+  return [...kernels].filter(([folder]) => !existsSync(folder)).flatMap(([folder, pids]) => pids.map((pid) => `${pid}: User-Mode Linux for ${folder}, which is gone`));
 }
