@@ -5,6 +5,9 @@ import { mkdtemp, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** The note a folder kept on purpose (the evidence of a failed check) carries: gc leaves it alone. */
+export const KEPT_NOTE = 'kept.txt';
+
 /** Makes a new, uniquely named evidence folder; its name carries the run id for gc. */
 export async function makeEvidenceFolder(runId: string, kind: string): Promise<string> {
   const root = process.env.LVS_HARNESS_OUTPUT ?? tmpdir();

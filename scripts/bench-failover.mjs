@@ -8,11 +8,11 @@
 import { release } from 'node:os';
 import { argv } from 'zx';
 import { buildCluster } from '../dist/harness/cluster/build-cluster.js';
-import { judgeVipHandover, vipHandoverTimings } from '../dist/harness/checks/failover-director.js';
-import { judgeRealServerFailover, judgeRealServerReturn, realServerFailoverTimings } from '../dist/harness/checks/failover-real-server.js';
-import { formatFailoverRecord, formatFailoverTable } from '../dist/harness/checks/failover-timings.js';
-import { DIRECTOR_FAULTS, measureDirectorFailover, measureDirectorReturn } from '../dist/harness/keepalived/measure-director-failover.js';
-import { measureRealServerFailover, measureRealServerReturn } from '../dist/harness/keepalived/measure-real-server-failover.js';
+import { judgeVipHandover, vipHandoverTimings } from '../dist/harness/failover/failover-director.js';
+import { judgeRealServerFailover, judgeRealServerReturn, realServerFailoverTimings } from '../dist/harness/failover/failover-real-server.js';
+import { formatFailoverRecord, formatFailoverTable } from '../dist/harness/failover/failover-timings.js';
+import { DIRECTOR_FAULTS, measureDirectorFailover, measureDirectorReturn } from '../dist/harness/failover/measure-director-failover.js';
+import { measureRealServerFailover, measureRealServerReturn } from '../dist/harness/failover/measure-real-server-failover.js';
 import { loadTopologyFile } from '../dist/harness/topology/load-topology.js';
 import { packagePath } from '../dist/harness/package-root.js';
 

@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BUILD_STAGES, buildCluster, InjectedFailure } from '../harness/cluster/build-cluster.js';
-import { newRunId } from '../harness/cluster/cluster-plan.js';
+import { newRunId } from '../harness/plan/cluster-plan.js';
 import { CommandError } from '../harness/process/command-error.js';
 import { leftoversOf as leftovers } from './support/leftovers.js';
 import { seedTopology, withHost } from './support/topologies.js';

@@ -7,7 +7,7 @@
 // port of its own, across all the run's client agents.
 import { describe, expect, it } from 'vitest';
 import { ClientAgent, clientPortClaims } from '../harness/cluster/client-agent.js';
-import { namespaceOf } from '../harness/cluster/cluster-plan.js';
+import { namespaceOf } from '../harness/plan/cluster-plan.js';
 import { clientHost, hostNamed } from '../harness/topology/topology.js';
 import { useCluster } from './support/use-cluster.js';
 import { seedTopology } from './support/topologies.js';

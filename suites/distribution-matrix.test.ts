@@ -4,7 +4,7 @@
 // scheduler, weighting and persistence in turn, and the batch judged by the new rules.
 import { describe, expect, it } from 'vitest';
 import { checkDistribution, defaultConnections } from '../harness/checks/distribution-check.js';
-import { renderIpvsRestore } from '../harness/cluster/render-ipvs-rules.js';
+import { renderIpvsRestore } from '../harness/plan/render-ipvs-rules.js';
 import { validateTopologyData } from '../harness/topology/load-topology.js';
 import { SCHEDULERS, type Scheduler, type Topology } from '../harness/topology/topology.js';
 import type { Cluster } from '../harness/cluster/cluster.js';

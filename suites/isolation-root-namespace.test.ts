@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCluster, InjectedFailure } from '../harness/cluster/build-cluster.js';
 import { checkTunContract } from '../harness/checks/tun-contract-check.js';
-import { assertVerdict } from '../harness/checks/verdict.js';
+import { assertVerdict } from '../harness/verdicts/verdict.js';
 import { diffSnapshots, formatSnapshotChanges } from '../harness/isolation/diff-snapshots.js';
 import { assertRootNamespaceUnchanged, RootNamespaceChanged, takeRootNamespaceSnapshot } from '../harness/isolation/root-namespace-snapshot.js';
 import type { RootNamespaceSnapshot } from '../harness/isolation/snapshot-types.js';

@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCluster } from '../harness/cluster/build-cluster.js';
 import type { Cluster } from '../harness/cluster/cluster.js';
-import { judgeHealthAgreement } from '../harness/checks/failover-health-agreement.js';
-import { assertVerdict } from '../harness/checks/verdict.js';
-import { observeHealthAgreement } from '../harness/keepalived/observe-health-agreement.js';
+import { judgeHealthAgreement } from '../harness/failover/failover-health-agreement.js';
+import { assertVerdict } from '../harness/verdicts/verdict.js';
+import { observeHealthAgreement } from '../harness/failover/observe-health-agreement.js';
 import { loadTopologyFile } from '../harness/topology/load-topology.js';
 import { withHost } from './support/topologies.js';
 

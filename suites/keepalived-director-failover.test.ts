@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { buildCluster } from '../harness/cluster/build-cluster.js';
 import type { Cluster } from '../harness/cluster/cluster.js';
-import { judgeVipHandover, vipHandoverTimings, type VipHandoverObservation } from '../harness/checks/failover-director.js';
-import { formatFailoverRecord } from '../harness/checks/failover-timings.js';
-import { assertVerdict } from '../harness/checks/verdict.js';
-import { measureDirectorFailover, measureDirectorReturn, type DirectorFault } from '../harness/keepalived/measure-director-failover.js';
+import { judgeVipHandover, vipHandoverTimings, type VipHandoverObservation } from '../harness/failover/failover-director.js';
+import { formatFailoverRecord } from '../harness/failover/failover-timings.js';
+import { assertVerdict } from '../harness/verdicts/verdict.js';
+import { measureDirectorFailover, measureDirectorReturn, type DirectorFault } from '../harness/failover/measure-director-failover.js';
 import { loadTopologyFile } from '../harness/topology/load-topology.js';
 
 const VRRP_TOPOLOGY = new URL('../fixtures/topologies/seed-vrrp.yaml', import.meta.url).pathname;

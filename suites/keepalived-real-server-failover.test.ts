@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { buildCluster } from '../harness/cluster/build-cluster.js';
 import type { Cluster } from '../harness/cluster/cluster.js';
-import { judgeRealServerFailover, judgeRealServerReturn, realServerFailoverTimings } from '../harness/checks/failover-real-server.js';
-import { formatFailoverRecord, type FailoverTimings } from '../harness/checks/failover-timings.js';
-import { assertVerdict, type Verdict } from '../harness/checks/verdict.js';
-import { measureRealServerFailover, measureRealServerReturn } from '../harness/keepalived/measure-real-server-failover.js';
+import { judgeRealServerFailover, judgeRealServerReturn, realServerFailoverTimings } from '../harness/failover/failover-real-server.js';
+import { formatFailoverRecord, type FailoverTimings } from '../harness/failover/failover-timings.js';
+import { assertVerdict, type Verdict } from '../harness/verdicts/verdict.js';
+import { measureRealServerFailover, measureRealServerReturn } from '../harness/failover/measure-real-server-failover.js';
 import { loadTopologyFile } from '../harness/topology/load-topology.js';
 import type { Topology, VirtualService } from '../harness/topology/topology.js';
 

@@ -9,7 +9,7 @@ import { useCluster } from './support/use-cluster.js';
 import { ClusterCapture } from '../harness/capture/cluster-capture.js';
 import type { CaptureBuffering } from '../harness/capture/tcpdump-capture.js';
 import { checkTunContract, describeDrops } from '../harness/checks/tun-contract-check.js';
-import { assertVerdict } from '../harness/checks/verdict.js';
+import { assertVerdict } from '../harness/verdicts/verdict.js';
 import type { ForwardingMethod } from '../harness/topology/topology.js';
 import { seedTopology, withForwarding } from './support/topologies.js';
 

@@ -8,7 +8,7 @@ import { dir as makeTempDir } from 'tmp-promise';
 import { packagePath } from '../package-root.js';
 import type { ProcessRunner } from '../process/process-runner.js';
 import type { JournalEntry } from '../process/command-journal.js';
-import { allNamespaces, namespaceOf, type ClusterPlan } from '../cluster/cluster-plan.js';
+import { allNamespaces, namespaceOf, type ClusterPlan } from '../plan/cluster-plan.js';
 import type { CheckReport } from '../checks/run-checks.js';
 import { formatCheckReport } from '../checks/run-checks.js';
 import { renderReplayScript, renderTeardownScript } from './replay-script.js';

@@ -4,21 +4,20 @@
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Cluster } from '../cluster/cluster.js';
-import { makeEvidenceFolder } from '../evidence-folder.js';
-import { requireTools } from '../kernel/find-tool.js';
-import { CAPTURE_TOOLS } from '../kernel/tools-needed.js';
+import { KEPT_NOTE, makeEvidenceFolder } from '../evidence-folder.js';
+import { requireTools } from '../process/find-tool.js';
+import { CAPTURE_TOOLS } from '../plan/tools-needed.js';
 import { readCaptureFile } from '../packets/index.js';
 import type { CapturePoint } from '../verdicts/index.js';
 import { TcpdumpCapture, type CaptureBuffering, type CaptureTarget } from './tcpdump-capture.js';
 import { waitFor } from '../process/wait-for.js';
-import { UndoStack } from '../cluster/undo-stack.js';
+import { UndoStack } from '../process/undo-stack.js';
 
 /** How long one marker is waited for before another is sent, and how long in all. */
 const MARKER_ATTEMPT_MS = 3_000;
 const MARKER_TIMEOUT_MS = 30_000;
 
 /** The file that marks a capture folder as kept on purpose (gc leaves such folders alone). */
-export const KEPT_NOTE = 'kept.txt';
 
 export interface FinishedCapture {
   folder: string;

@@ -2,12 +2,12 @@
 // kernel's list order, weights, counters, persistence templates), makes the connections from
 // every client address in turn, and judges who answered by the scheduler's rule.
 import type { Cluster } from '../cluster/cluster.js';
-import type { HttpOutcome } from '../cluster/client-agent.js';
+import type { HttpOutcome } from '../traffic/http-outcome.js';
 import { clientAddresses, type Topology } from '../topology/topology.js';
-import { judgeDistribution, distributionProperty, type DistributionVerdict, type JudgedConnection } from './distribution.js';
-import { parseIpvsList, parsePersistenceTemplates, type ListedService } from './ipvs-list.js';
-import { identifyAnswers } from './round-robin.js';
-import { gcd, type Destination } from './scheduler-model.js';
+import { judgeDistribution, distributionProperty, type DistributionVerdict, type JudgedConnection } from '../verdicts/distribution.js';
+import { parseIpvsList, parsePersistenceTemplates, type ListedService } from '../kernel-state/ipvs-list.js';
+import { identifyAnswers } from '../verdicts/round-robin.js';
+import { gcd, type Destination } from '../verdicts/scheduler-model.js';
 
 export interface DistributionCheck {
   verdict: DistributionVerdict;

@@ -6,14 +6,11 @@ import { runDoctor } from '../doctor/doctor.js';
 import { formatFindings, type Finding } from '../doctor/diagnose.js';
 import type { ConnectionVerdict } from '../verdicts/index.js';
 import { checkDistribution, defaultConnections } from './distribution-check.js';
-import { distributionProperty } from './distribution.js';
+import { distributionProperty } from '../verdicts/distribution.js';
 import { checkTunContract } from './tun-contract-check.js';
-import type { Verdict } from './verdict.js';
+import type { Verdict } from '../verdicts/verdict.js';
 import type { AssertionName } from '../topology/topology.js';
-import { measureRealServerFailover, measureRealServerReturn } from '../keepalived/measure-real-server-failover.js';
-import { measureDirectorFailover, measureDirectorReturn } from '../keepalived/measure-director-failover.js';
-import { judgeRealServerFailover, judgeRealServerReturn } from './failover-real-server.js';
-import { judgeVipHandover } from './failover-director.js';
+import { runFailoverChecks } from '../failover/failover-checks.js';
 
 export { ASSERTION_NAMES as ASSERTIONS, type AssertionName } from '../topology/topology.js';
 
@@ -87,18 +84,7 @@ export async function runChecks(cluster: Cluster, options: CheckOptions = {}): P
     if (wanted.has('doctor') || !doctor.ok) report.verdicts.push(doctor);
   }
   // Last: they take a server or a director down and bring it back.
-  if (wanted.has('real-server-failover')) {
-    const server = cluster.topology.service.realServers[0]!.host;
-    progress(`real-server failover: stopping ${server}'s HTTP server, waiting for keepalived, starting it again`);
-    report.verdicts.push(judgeRealServerFailover(cluster.topology, await measureRealServerFailover(cluster, server)));
-    report.verdicts.push(judgeRealServerReturn(cluster.topology, await measureRealServerReturn(cluster, server)));
-  }
-  if (wanted.has('director-failover')) {
-    const [master] = await cluster.vipHolders();
-    progress(`director failover: stopping ${master ?? 'the master'}'s keepalived, waiting for the backup, starting it again`);
-    report.verdicts.push(judgeVipHandover(cluster.topology, await measureDirectorFailover(cluster, { fault: 'keepalived-stopped' })));
-    if (master) report.verdicts.push(judgeVipHandover(cluster.topology, await measureDirectorReturn(cluster, master, { fault: 'keepalived-stopped' })));
-  }
+  report.verdicts.push(...(await runFailoverChecks(cluster, wanted, progress)));
   report.passed = report.verdicts.every((verdict) => verdict.ok);
   return report;
 }

@@ -2,11 +2,11 @@
 // the VIP, judge every connection on the five properties. A failure keeps the captures and
 // says where they are; a pass removes them unless asked to keep them.
 import type { Cluster } from '../cluster/cluster.js';
-import type { HttpOutcome } from '../cluster/client-agent.js';
+import type { HttpOutcome } from '../traffic/http-outcome.js';
 import { ClusterCapture, type FinishedCapture } from '../capture/cluster-capture.js';
 import { formatTunContractFailures, judgeTunContract, summarizeTunContract, type CapturePoint, type ConnectionVerdict, type TunContractInput } from '../verdicts/index.js';
 import { clientAddresses, hostsWithRole, type Topology } from '../topology/topology.js';
-import type { Verdict } from './verdict.js';
+import type { Verdict } from '../verdicts/verdict.js';
 
 export interface TunContractCheck {
   verdict: Verdict;

@@ -1,5 +1,5 @@
 // Dispatches the subcommands and turns errors into a message and an exit code.
-import type { Subcommand } from './command.js';
+import type { Subcommand } from './shared/command.js';
 import { bundleCommand } from './commands/bundle-command.js';
 import { captureCommand } from './commands/capture-command.js';
 import { checkCommand } from './commands/check-command.js';
@@ -14,8 +14,8 @@ import { upCommand } from './commands/up-command.js';
 import { kernelCommand } from './commands/kernel-command.js';
 import { runCommand } from './commands/run-command.js';
 import { vmCommand } from './commands/vm-command.js';
-import { EXIT_BAD_INPUT, exitCodeFor, isInputOrEnvironmentError } from './exit-codes.js';
-import { VerdictError } from '../checks/verdict.js';
+import { EXIT_BAD_INPUT, exitCodeFor, isInputOrEnvironmentError } from './shared/exit-codes.js';
+import { VerdictError } from '../verdicts/verdict.js';
 
 const SUBCOMMANDS: Subcommand[] = [
   demoCommand,

@@ -1,9 +1,9 @@
 // SIGINT or SIGTERM to a running command tears down what it built before it exits, so an
 // interrupted check leaves nothing behind. While a shell or command owns the terminal (up,
 // exec, capture), Ctrl-C belongs to it.
-import { unwindAllUndoStacks } from '../cluster/undo-stack.js';
+import { unwindAllUndoStacks } from '../process/undo-stack.js';
 import { terminalHandedToChild } from '../process/process-runner.js';
-import { say } from './say.js';
+import { say } from './shared/say.js';
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 

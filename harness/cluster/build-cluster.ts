@@ -4,21 +4,21 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dir as makeTempDir } from 'tmp-promise';
-import { requireTools } from '../kernel/find-tool.js';
-import { toolsNeeded } from '../kernel/tools-needed.js';
+import { requireTools } from '../process/find-tool.js';
+import { toolsNeeded } from '../plan/tools-needed.js';
 import { ProcessRunner } from '../process/process-runner.js';
 import { waitFor } from '../process/wait-for.js';
 import { hostsWithRole, type Host, type Topology } from '../topology/topology.js';
 import { Cluster } from './cluster.js';
-import { allNamespaces, namespaceOf, newRunId, planCluster, type ClusterPlan } from './cluster-plan.js';
+import { allNamespaces, namespaceOf, newRunId, planCluster, type ClusterPlan } from '../plan/cluster-plan.js';
 import { ClientAgent, clientPortClaims } from './client-agent.js';
 import { HttpServerSet } from './http-servers.js';
 import { KeepalivedDirectors } from '../keepalived/keepalived-directors.js';
-import { killProcessesInNamespaces } from './namespace-processes.js';
-import { netemCommand, renderHostBatch, renderNamespaceBatch, renderNamespaceRemovalBatch, renderSwitchBatch } from './render-ip-batches.js';
-import { diffIpvsRules, ipvsRuleTokens, renderIpvsRestore } from './render-ipvs-rules.js';
-import { sysctlCommand, sysctlsFor } from './render-sysctls.js';
-import { UndoStack } from './undo-stack.js';
+import { netemCommand, renderHostBatch, renderNamespaceBatch, renderSwitchBatch } from '../plan/render-ip-batches.js';
+import { diffIpvsRules, ipvsRuleTokens, renderIpvsRestore } from '../plan/render-ipvs-rules.js';
+import { sysctlCommand, sysctlsFor } from '../plan/render-sysctls.js';
+import { UndoStack } from '../process/undo-stack.js';
+import { removeNamespaces } from './remove-namespaces.js';
 import { findRun, forgetRun, ownRunRecord, saveRun } from './run-registry.js';
 
 /** The build's steps, in order; a fault can be injected after any of them. */
@@ -215,13 +215,4 @@ async function waitUntilAnswering(agent: ClientAgent, host: Host, timeoutMs: num
     },
     { timeoutMs, awaiting: `${host.name}'s HTTP server to answer the client on its own address ${url}` },
   );
-}
-
-/** Kills what runs in the namespaces, then deletes them; never touches anything else. */
-export async function removeNamespaces(runner: ProcessRunner, namespaces: readonly string[]): Promise<void> {
-  await killProcessesInNamespaces(namespaces);
-  // -force: a namespace that was never made (a build that failed early) must not stop the rest.
-  await runner.run(['ip', '-force', '-batch', '-'], { input: renderNamespaceRemovalBatch(namespaces), allowFailure: true });
-  const survivors = namespaces.filter((namespace) => existsSync(`/run/netns/${namespace}`));
-  if (survivors.length > 0) throw new Error(`namespaces still present after deletion: ${survivors.join(', ')}`);
 }

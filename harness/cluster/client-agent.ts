@@ -4,20 +4,7 @@ import { join } from 'node:path';
 import { packagePath } from '../package-root.js';
 import type { ProcessRunner } from '../process/process-runner.js';
 import type { RunningProcess } from '../process/running-process.js';
-
-export interface HttpOutcome {
-  ok: boolean;
-  status?: number;
-  body?: string;
-  /** The server's own name, from its x-served-by header. */
-  servedBy?: string;
-  /** The client's TCP source port: with the client's address, it names the connection. */
-  localPort?: number;
-  /** The client's source address, when the request named one (a client with several). */
-  localAddress?: string;
-  error?: string;
-  ms: number;
-}
+import type { HttpOutcome } from '../traffic/http-outcome.js';
 
 const AGENT_START_TIMEOUT_MS = 60_000;
 

@@ -3,10 +3,11 @@
 import type { Host, Topology } from '../topology/topology.js';
 import { clientAddresses, clientHost, hostNamed } from '../topology/topology.js';
 import type { ProcessRunner, RunOptions, CommandResult } from '../process/process-runner.js';
-import type { ClusterPlan } from './cluster-plan.js';
-import { namespaceOf } from './cluster-plan.js';
-import type { ClientAgent, HttpOutcome } from './client-agent.js';
-import type { UndoStack } from './undo-stack.js';
+import type { ClusterPlan } from '../plan/cluster-plan.js';
+import { namespaceOf } from '../plan/cluster-plan.js';
+import type { ClientAgent } from './client-agent.js';
+import type { HttpOutcome } from '../traffic/http-outcome.js';
+import type { UndoStack } from '../process/undo-stack.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findRun, registryFolder, saveRun } from './run-registry.js';

@@ -4,13 +4,13 @@
 import { existsSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { KEPT_NOTE } from '../capture/cluster-capture.js';
+import { KEPT_NOTE } from '../evidence-folder.js';
 import { join } from 'node:path';
 import { ProcessRunner } from '../process/process-runner.js';
-import { NAMESPACE_PREFIX } from './cluster-plan.js';
-import { removeNamespaces } from './build-cluster.js';
+import { NAMESPACE_PREFIX } from '../plan/cluster-plan.js';
+import { removeNamespaces } from './remove-namespaces.js';
 import { forgetRun, isRunLive, listRuns } from './run-registry.js';
-import { processesInNamespaces } from './namespace-processes.js';
+import { processesInNamespaces } from '../process/namespace-processes.js';
 
 export interface Garbage {
   runIds: string[];

@@ -9,7 +9,7 @@ import type { ProcessRunner } from '../process/process-runner.js';
 import type { RunningProcess } from '../process/running-process.js';
 import type { Host } from '../topology/topology.js';
 import { hostNamed } from '../topology/topology.js';
-import { namespaceOf, type ClusterPlan } from './cluster-plan.js';
+import { namespaceOf, type ClusterPlan } from '../plan/cluster-plan.js';
 
 const LISTEN_TIMEOUT_MS = 60_000;
 

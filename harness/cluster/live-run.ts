@@ -2,8 +2,8 @@
 // `exec`, `capture`, `doctor`, `bundle` and `down` work on.
 import { rm } from 'node:fs/promises';
 import { ProcessRunner } from '../process/process-runner.js';
-import { allNamespaces, planCluster, type ClusterPlan } from './cluster-plan.js';
-import { removeNamespaces } from './build-cluster.js';
+import { allNamespaces, planCluster, type ClusterPlan } from '../plan/cluster-plan.js';
+import { removeNamespaces } from './remove-namespaces.js';
 import { forgetRun, isRunLive, listRuns, registryFolder, type RunRecord } from './run-registry.js';
 
 export interface LiveRun {

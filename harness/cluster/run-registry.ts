@@ -2,9 +2,9 @@
 // left behind can be told from what a live run owns: `gc` removes the first and never the
 // second, and `up`'s clusters can be found again by later commands.
 import { mkdir, readFile, readdir, rm, writeFile, rename } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Topology } from '../topology/topology.js';
+import { processStartTime } from '../process/process-start-time.js';
 
 export interface RunRecord {
   runId: string;
@@ -23,17 +23,6 @@ export interface RunRecord {
 /** Where records live; LVS_HARNESS_STATE_DIR moves it (tests). */
 export function registryFolder(): string {
   return process.env.LVS_HARNESS_STATE_DIR ?? '/run/lvs-harness';
-}
-
-/** The kernel's start time of a process (field 22 of /proc/PID/stat), or undefined if it is gone. */
-export function processStartTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
 }
 
 /** True when the run's owner still runs, or the run was detached on purpose. */

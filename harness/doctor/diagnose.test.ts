@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testTopology } from '../topology/test-support/test-topology.js';
-import { renderIpvsRestore } from '../cluster/render-ipvs-rules.js';
+import { renderIpvsRestore } from '../plan/render-ipvs-rules.js';
 import { diagnoseCluster, formatFindings, type ClusterState } from './diagnose.js';
 import type { HostState } from './host-state.js';
 

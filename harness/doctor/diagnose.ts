@@ -1,7 +1,7 @@
 // The doctor: reads a live cluster's kernel state against the known LVS-TUN pitfalls. Pure:
 // each finding says what is wrong, why it breaks the tunnel, and the command that fixes it.
 import { quoteArgument, quoteCommand } from '../process/command-error.js';
-import { diffIpvsRules, renderIpvsRestore } from '../cluster/render-ipvs-rules.js';
+import { diffIpvsRules, renderIpvsRestore } from '../plan/render-ipvs-rules.js';
 import { hostsWithRole, type Host, type Topology } from '../topology/topology.js';
 import type { HostState } from './host-state.js';
 

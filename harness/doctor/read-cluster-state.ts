@@ -2,7 +2,7 @@
 // servers also the reply route, and ipvsadm-save on the director, all at once (each read is a
 // process, and inside User-Mode Linux a process costs tens of milliseconds).
 import type { ProcessRunner } from '../process/process-runner.js';
-import { namespaceOf, type ClusterPlan } from '../cluster/cluster-plan.js';
+import { namespaceOf, type ClusterPlan } from '../plan/cluster-plan.js';
 import { clientHost, hostsWithRole, type Host } from '../topology/topology.js';
 import { DOCTOR_SYSCTL_PATTERN, parseIpAddrJson, parseRouteGetJson, parseSysctlLines, type HostState } from './host-state.js';
 import type { ClusterState } from './diagnose.js';

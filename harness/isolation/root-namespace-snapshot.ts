@@ -1,7 +1,7 @@
 // Reads the state of the namespace this process runs in (the root namespace, for the harness)
 // so that a test can show a build, its checks and its teardown left it exactly as it was.
 import { readlink } from 'node:fs/promises';
-import { requireTools } from '../kernel/find-tool.js';
+import { requireTools } from '../process/find-tool.js';
 import { ProcessRunner } from '../process/process-runner.js';
 import { diffSnapshots, formatSnapshotChanges } from './diff-snapshots.js';
 import { SNAPSHOT_SOURCES, SNAPSHOT_TOOLS, type SnapshotSource } from './snapshot-sources.js';

@@ -3,9 +3,9 @@
 // says (each director's IPVS table; with VRRP, the VIP on the master alone), and stop, crash
 // and restart for failover suites. Owned by the cluster handle and stopped with it.
 import { readFile, writeFile } from 'node:fs/promises';
-import type { ClusterPlan } from '../cluster/cluster-plan.js';
-import { namespaceOf } from '../cluster/cluster-plan.js';
-import { diffIpvsRules, renderIpvsRestore } from '../cluster/render-ipvs-rules.js';
+import type { ClusterPlan } from '../plan/cluster-plan.js';
+import { namespaceOf } from '../plan/cluster-plan.js';
+import { diffIpvsRules, renderIpvsRestore } from '../plan/render-ipvs-rules.js';
 import type { ProcessRunner } from '../process/process-runner.js';
 import { directorsByPriority, hostsWithRole, type Host } from '../topology/topology.js';
 import { explainConfigProblems, keepalivedArgv, keepalivedConfigTestArgv, keepalivedFiles } from './keepalived-command.js';

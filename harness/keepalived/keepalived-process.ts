@@ -5,7 +5,7 @@
 // waits on it fails the wait at once, with keepalived's own last words.
 import { readFile } from 'node:fs/promises';
 import { AbortError } from 'p-retry';
-import { processesInNamespaces } from '../cluster/namespace-processes.js';
+import { processesInNamespaces } from '../process/namespace-processes.js';
 import { CommandError } from '../process/command-error.js';
 import type { ProcessRunner } from '../process/process-runner.js';
 import type { RunningProcess } from '../process/running-process.js';

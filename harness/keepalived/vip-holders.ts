@@ -1,8 +1,8 @@
 // Who holds the VIP: which directors have it on their uplink (what VRRP moves), and which
 // director the client's ARP cache sends it to (what gratuitous ARP changes). Asked with
 // `ip -n NS -j`, one process per namespace and no `ip netns exec`.
-import type { ClusterPlan } from '../cluster/cluster-plan.js';
-import { namespaceOf } from '../cluster/cluster-plan.js';
+import type { ClusterPlan } from '../plan/cluster-plan.js';
+import { namespaceOf } from '../plan/cluster-plan.js';
 import type { ProcessRunner } from '../process/process-runner.js';
 import { clientHost, hostsWithRole } from '../topology/topology.js';
 

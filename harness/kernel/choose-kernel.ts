@@ -2,10 +2,10 @@
 // Linux hosts, and the UML guest itself), User-Mode Linux when it cannot. Says why, always.
 import { existsSync } from 'node:fs';
 import { ProcessRunner } from '../process/process-runner.js';
-import { findTool, requireTools } from './find-tool.js';
+import { findTool, requireTools } from '../process/find-tool.js';
 import { probeKernel, type KernelProbe } from './probe-kernel.js';
 import { probeUml, type UmlProbe } from './probe-uml.js';
-import { BUILD_TOOLS } from './tools-needed.js';
+import { BUILD_TOOLS } from '../plan/tools-needed.js';
 
 export type KernelChoice =
   | { kind: 'current'; probe: KernelProbe; reason: string }

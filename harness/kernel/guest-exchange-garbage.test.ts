@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectGuestGarbage, findGuestGarbage, judgeExchangeFolder, writeExchangeOwner } from './guest-exchange-garbage.js';
-import { processStartTime } from '../cluster/run-registry.js';
+import { processStartTime } from '../process/process-start-time.js';
 
 describe("judging a guest's exchange folder", () => {
   const owner = { pid: 1, startTime: '1', createdAt: '' };

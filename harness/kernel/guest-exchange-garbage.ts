@@ -7,7 +7,7 @@
 import { constants, existsSync } from 'node:fs';
 import { access, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { processStartTime } from '../cluster/run-registry.js';
+import { processStartTime } from '../process/process-start-time.js';
 
 export const EXCHANGE_ROOT = '/var/tmp/lvs-harness';
 const OWNER_FILE = 'owner.json';

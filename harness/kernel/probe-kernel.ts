@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { release } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { ProcessRunner } from '../process/process-runner.js';
-import { NAMESPACE_PREFIX } from '../cluster/cluster-plan.js';
+import { NAMESPACE_PREFIX } from '../plan/cluster-plan.js';
 import { modulesToLoad } from './kernel-modules.js';
 
 export interface KernelProbe {

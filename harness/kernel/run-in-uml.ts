@@ -12,9 +12,9 @@ import { describeGuestEnd, type GuestConsoleReport, type GuestEnd } from './gues
 import { likelyCause, TellingLines, type XstateFixState } from './guest-console-diagnosis.js';
 import { ensureXstateFix } from './uml-xstate-fix.js';
 import { EXCHANGE_ROOT, writeExchangeOwner } from './guest-exchange-garbage.js';
-import { findTool, MissingToolError } from './find-tool.js';
+import { findTool, MissingToolError } from '../process/find-tool.js';
 import { ConsoleFilter, InteractiveConsoleFilter } from './console-filter.js';
-import { UndoStack } from '../cluster/undo-stack.js';
+import { UndoStack } from '../process/undo-stack.js';
 
 export interface UmlRunOptions {
   argv: readonly string[];

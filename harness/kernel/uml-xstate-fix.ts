@@ -9,7 +9,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { packagePath } from '../package-root.js';
-import { findTool } from './find-tool.js';
+import { findTool } from '../process/find-tool.js';
 
 export type XstateFixBuild = { path: string } | { unavailable: string };
 

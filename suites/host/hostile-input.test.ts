@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { dir as tempDir, type DirectoryResult } from 'tmp-promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../harness/process/wait-for.js';
-import { findTool } from '../../harness/kernel/find-tool.js';
+import { findTool } from '../../harness/process/find-tool.js';
 import { packagePath } from '../../harness/package-root.js';
 import { runCli, type CliOptions, type CliResult } from '../support/run-cli.js';
 

@@ -4,10 +4,10 @@ import { join, resolve } from 'node:path';
 import { writeBundle } from '../../bundle/write-bundle.js';
 import { BUILD_JOURNAL_FILE } from '../../cluster/cluster.js';
 import type { JournalEntry } from '../../process/command-journal.js';
-import type { Subcommand } from '../command.js';
-import { UsageError } from '../exit-codes.js';
-import { parseOptions } from '../parse-options.js';
-import { say } from '../say.js';
+import type { Subcommand } from '../shared/command.js';
+import { UsageError } from '../shared/exit-codes.js';
+import { parseOptions } from '../shared/parse-options.js';
+import { say } from '../shared/say.js';
 import { liveRunFrom, runOption, runOptionHelp } from './live-run-option.js';
 
 export const bundleCommand: Subcommand = {

@@ -5,13 +5,13 @@ import { dirname, resolve } from 'node:path';
 import { buildCluster } from '../../cluster/build-cluster.js';
 import { ASSERTIONS, formatCheckReport, runChecks, type AssertionName } from '../../checks/run-checks.js';
 import { writeBundle } from '../../bundle/write-bundle.js';
-import { toolsNeeded } from '../../kernel/tools-needed.js';
+import { toolsNeeded } from '../../plan/tools-needed.js';
 import { loadTopologyFile } from '../../topology/load-topology.js';
-import type { Subcommand } from '../command.js';
-import { EXIT_ASSERTION_FAILED, EXIT_OK, UsageError } from '../exit-codes.js';
-import { inChosenKernel } from '../in-chosen-kernel.js';
-import { parseOptions, wholeNumber } from '../parse-options.js';
-import { say } from '../say.js';
+import type { Subcommand } from '../shared/command.js';
+import { EXIT_ASSERTION_FAILED, EXIT_OK, UsageError } from '../shared/exit-codes.js';
+import { inChosenKernel } from '../shared/in-chosen-kernel.js';
+import { parseOptions, wholeNumber } from '../shared/parse-options.js';
+import { say } from '../shared/say.js';
 import { umlOptions, umlOptionsHelp, umlSettings } from './vm-command.js';
 
 export const checkCommand: Subcommand = {

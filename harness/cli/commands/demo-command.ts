@@ -2,15 +2,15 @@
 // table, curl the VIP from the client and show who answered, tear it down.
 import { resolve } from 'node:path';
 import { buildCluster } from '../../cluster/build-cluster.js';
-import { describeBody, identifyAnswers, judgeRoundRobin } from '../../checks/round-robin.js';
-import { assertVerdict } from '../../checks/verdict.js';
+import { describeBody, identifyAnswers, judgeRoundRobin } from '../../verdicts/round-robin.js';
+import { assertVerdict } from '../../verdicts/verdict.js';
 import { packagePath } from '../../package-root.js';
-import { toolsNeeded } from '../../kernel/tools-needed.js';
+import { toolsNeeded } from '../../plan/tools-needed.js';
 import { loadTopologyFile } from '../../topology/load-topology.js';
-import type { Subcommand } from '../command.js';
-import { inChosenKernel } from '../in-chosen-kernel.js';
-import { parseOptions, wholeNumber } from '../parse-options.js';
-import { say } from '../say.js';
+import type { Subcommand } from '../shared/command.js';
+import { inChosenKernel } from '../shared/in-chosen-kernel.js';
+import { parseOptions, wholeNumber } from '../shared/parse-options.js';
+import { say } from '../shared/say.js';
 import { umlOptions, umlOptionsHelp, umlSettings } from './vm-command.js';
 
 export const demoCommand: Subcommand = {

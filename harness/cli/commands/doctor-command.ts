@@ -2,9 +2,9 @@
 // tunnel, and the command that fixes it.
 import { diagnoseCluster, formatFindings } from '../../doctor/diagnose.js';
 import { readClusterState } from '../../doctor/read-cluster-state.js';
-import type { Subcommand } from '../command.js';
-import { EXIT_ASSERTION_FAILED, EXIT_OK } from '../exit-codes.js';
-import { parseOptions } from '../parse-options.js';
+import type { Subcommand } from '../shared/command.js';
+import { EXIT_ASSERTION_FAILED, EXIT_OK } from '../shared/exit-codes.js';
+import { parseOptions } from '../shared/parse-options.js';
 import { liveRunFrom, runOption, runOptionHelp } from './live-run-option.js';
 
 export const doctorCommand: Subcommand = {

@@ -1,8 +1,8 @@
 // `lvs-harness down`: take a live cluster down completely.
 import { stopRun } from '../../cluster/live-run.js';
-import type { Subcommand } from '../command.js';
-import { parseOptions } from '../parse-options.js';
-import { say } from '../say.js';
+import type { Subcommand } from '../shared/command.js';
+import { parseOptions } from '../shared/parse-options.js';
+import { say } from '../shared/say.js';
 import { liveRunFrom, runOption, runOptionHelp } from './live-run-option.js';
 
 export const downCommand: Subcommand = {

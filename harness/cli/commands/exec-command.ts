@@ -1,8 +1,8 @@
 // `lvs-harness exec HOST -- CMD`: run a command inside one host of a live cluster.
-import { namespaceOf } from '../../cluster/cluster-plan.js';
-import type { Subcommand } from '../command.js';
-import { UsageError } from '../exit-codes.js';
-import { parseOptions, splitAtDoubleDash } from '../parse-options.js';
+import { namespaceOf } from '../../plan/cluster-plan.js';
+import type { Subcommand } from '../shared/command.js';
+import { UsageError } from '../shared/exit-codes.js';
+import { parseOptions, splitAtDoubleDash } from '../shared/parse-options.js';
 import { liveRunFrom, runOption, runOptionHelp } from './live-run-option.js';
 
 export const execCommand: Subcommand = {

@@ -2,8 +2,8 @@
 import { collectGarbage, findGarbage } from '../../cluster/collect-garbage.js';
 import { requireRoot } from '../../kernel/choose-kernel.js';
 import { collectGuestGarbage, findGuestGarbage } from '../../kernel/guest-exchange-garbage.js';
-import type { Subcommand } from '../command.js';
-import { parseOptions } from '../parse-options.js';
+import type { Subcommand } from '../shared/command.js';
+import { parseOptions } from '../shared/parse-options.js';
 
 export const gcCommand: Subcommand = {
   name: 'gc',

@@ -1,7 +1,7 @@
 // `lvs-harness kernel`: which kernel clusters would be built in, and why.
 import { chooseKernel } from '../../kernel/choose-kernel.js';
-import type { Subcommand } from '../command.js';
-import { parseOptions } from '../parse-options.js';
+import type { Subcommand } from '../shared/command.js';
+import { parseOptions } from '../shared/parse-options.js';
 
 export const kernelCommand: Subcommand = {
   name: 'kernel',

@@ -1,11 +1,11 @@
 // `lvs-harness request`: curl the VIP from the client of a live cluster and show who answered.
-import { namespaceOf } from '../../cluster/cluster-plan.js';
+import { namespaceOf } from '../../plan/cluster-plan.js';
 import { ClientAgent, clientPortClaims } from '../../cluster/client-agent.js';
-import { describeBody, identifyAnswers } from '../../checks/round-robin.js';
+import { describeBody, identifyAnswers } from '../../verdicts/round-robin.js';
 import { clientHost } from '../../topology/topology.js';
-import type { Subcommand } from '../command.js';
-import { EXIT_ASSERTION_FAILED, EXIT_OK } from '../exit-codes.js';
-import { parseOptions, wholeNumber } from '../parse-options.js';
+import type { Subcommand } from '../shared/command.js';
+import { EXIT_ASSERTION_FAILED, EXIT_OK } from '../shared/exit-codes.js';
+import { parseOptions, wholeNumber } from '../shared/parse-options.js';
 import { liveRunFrom, runOption, runOptionHelp } from './live-run-option.js';
 
 export const requestCommand: Subcommand = {

@@ -1,9 +1,9 @@
 // `lvs-harness run -- CMD`: run a command in the chosen kernel (how the kernel suites run).
 import { execa } from 'execa';
-import type { Subcommand } from '../command.js';
-import { UsageError } from '../exit-codes.js';
-import { inChosenKernel } from '../in-chosen-kernel.js';
-import { parseOptions, splitAtDoubleDash } from '../parse-options.js';
+import type { Subcommand } from '../shared/command.js';
+import { UsageError } from '../shared/exit-codes.js';
+import { inChosenKernel } from '../shared/in-chosen-kernel.js';
+import { parseOptions, splitAtDoubleDash } from '../shared/parse-options.js';
 import { umlOptions, umlOptionsHelp, umlSettings } from './vm-command.js';
 
 export const runCommand: Subcommand = {

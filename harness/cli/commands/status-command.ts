@@ -1,8 +1,8 @@
 // `lvs-harness status`: the live cluster's IPVS table with counters, and each host's addresses
 // and routes.
-import { namespaceOf } from '../../cluster/cluster-plan.js';
-import type { Subcommand } from '../command.js';
-import { parseOptions } from '../parse-options.js';
+import { namespaceOf } from '../../plan/cluster-plan.js';
+import type { Subcommand } from '../shared/command.js';
+import { parseOptions } from '../shared/parse-options.js';
 import { liveRunFrom, runOption, runOptionHelp } from './live-run-option.js';
 
 export const statusCommand: Subcommand = {

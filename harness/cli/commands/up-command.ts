@@ -1,13 +1,13 @@
 // `lvs-harness up FILE`: build a cluster and keep it, to poke at it with the other commands.
 import { resolve } from 'node:path';
 import { buildCluster } from '../../cluster/build-cluster.js';
-import { toolsNeeded } from '../../kernel/tools-needed.js';
+import { toolsNeeded } from '../../plan/tools-needed.js';
 import { loadTopologyFile } from '../../topology/load-topology.js';
-import type { Subcommand } from '../command.js';
-import { UsageError } from '../exit-codes.js';
-import { inChosenKernel } from '../in-chosen-kernel.js';
-import { parseOptions, splitAtDoubleDash } from '../parse-options.js';
-import { say } from '../say.js';
+import type { Subcommand } from '../shared/command.js';
+import { UsageError } from '../shared/exit-codes.js';
+import { inChosenKernel } from '../shared/in-chosen-kernel.js';
+import { parseOptions, splitAtDoubleDash } from '../shared/parse-options.js';
+import { say } from '../shared/say.js';
 import { umlOptions, umlOptionsHelp, umlSettings } from './vm-command.js';
 
 export const upCommand: Subcommand = {

@@ -2,10 +2,10 @@
 import { resolve } from 'node:path';
 import { requireRoot } from '../../kernel/choose-kernel.js';
 import { runInUml } from '../../kernel/run-in-uml.js';
-import type { Subcommand } from '../command.js';
-import { UsageError } from '../exit-codes.js';
-import { parseOptions, splitAtDoubleDash, wholeNumber } from '../parse-options.js';
-import { say } from '../say.js';
+import type { Subcommand } from '../shared/command.js';
+import { UsageError } from '../shared/exit-codes.js';
+import { parseOptions, splitAtDoubleDash, wholeNumber } from '../shared/parse-options.js';
+import { say } from '../shared/say.js';
 
 export const umlOptions = {
   kernel: { type: 'string' },

@@ -1,11 +1,11 @@
 // Watches every director while a real server fails over or comes back: keepalived's lines from
 // all of them (not only the VIP's holder, whose view the measurement times), then, once the
 // requests are made, who holds the VIP and each director's connection table. It only records;
-// harness/checks/directors-witness.ts turns it into words.
+// harness/failover/directors-witness.ts turns it into words.
 import type { Cluster } from '../cluster/cluster.js';
-import type { DirectorsWitness, WitnessedLine } from '../checks/directors-witness.js';
-import { parseIpvsConnections } from '../checks/failover-ipvs-table.js';
-import type { KeepalivedDirectors } from './keepalived-directors.js';
+import type { DirectorsWitness, WitnessedLine } from './directors-witness.js';
+import { parseIpvsConnections } from '../kernel-state/ipvs-connections.js';
+import type { KeepalivedDirectors } from '../keepalived/keepalived-directors.js';
 
 export interface DirectorsWatch {
   /** Stops listening and reads the VIP's holders and the connection tables. */

@@ -3,11 +3,11 @@
 // tunl0 is down passes every health check, stays in the table, and fails every connection the
 // director gives it. This judgement sets keepalived's view (the table) beside the client's
 // (which connections IPVS gave each real server, and which were answered). Pure.
-import type { HttpOutcome } from '../cluster/client-agent.js';
+import type { HttpOutcome } from '../traffic/http-outcome.js';
 import type { Topology } from '../topology/topology.js';
-import { describeTableState, type TableState } from './failover-ipvs-table.js';
-import { identifyAnswers } from './round-robin.js';
-import type { Verdict } from './verdict.js';
+import { describeTableState, type TableState } from '../kernel-state/ipvs-connections.js';
+import { identifyAnswers } from '../verdicts/round-robin.js';
+import type { Verdict } from '../verdicts/verdict.js';
 
 export interface HealthAgreementObservation {
   /** Each real server's place in the director's table after the requests: keepalived's view. */

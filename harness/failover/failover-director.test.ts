@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HttpOutcome } from '../cluster/client-agent.js';
+import type { HttpOutcome } from '../traffic/http-outcome.js';
 import { validateTopologyData } from '../topology/load-topology.js';
 import { judgeVipHandover, vipHandoverTimings, type VipHandoverObservation } from './failover-director.js';
 import type { TimedOutcome } from './failover-real-server.js';

@@ -1,6 +1,6 @@
 // Judges the walkthrough's own proof, "curl VIP" answering web1 then web2, over N connections:
 // every connection answered, each real server answering its share, in a repeating order.
-import type { HttpOutcome } from '../cluster/client-agent.js';
+import type { HttpOutcome } from '../traffic/http-outcome.js';
 import type { Topology } from '../topology/topology.js';
 import { hostNamed } from '../topology/topology.js';
 import type { Verdict } from './verdict.js';

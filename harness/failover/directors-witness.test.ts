@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HttpOutcome } from '../cluster/client-agent.js';
+import type { HttpOutcome } from '../traffic/http-outcome.js';
 import { testTopology } from '../topology/test-support/test-topology.js';
 import { describeWitness, isTelling, type DirectorsWitness } from './directors-witness.js';
 import { judgeRealServerReturn } from './failover-real-server.js';

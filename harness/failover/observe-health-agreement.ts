@@ -1,10 +1,10 @@
 // Sets keepalived's view of the real servers (the director's table) beside the client's: the
 // requests made to the VIP, and which real server IPVS gave each of those connections (new
 // entries of the director's connection table, answered or not). Judged by
-// harness/checks/failover-health-agreement.
+// harness/failover/failover-health-agreement.
 import type { Cluster } from '../cluster/cluster.js';
-import type { HealthAgreementObservation } from '../checks/failover-health-agreement.js';
-import { countByRealServer, newConnections, parseIpvsConnections, parseIpvsSave, realServerState } from '../checks/failover-ipvs-table.js';
+import type { HealthAgreementObservation } from './failover-health-agreement.js';
+import { countByRealServer, newConnections, parseIpvsConnections, parseIpvsSave, realServerState } from '../kernel-state/ipvs-connections.js';
 import { hostNamed } from '../topology/topology.js';
 import { activeDirector } from './measure-real-server-failover.js';
 

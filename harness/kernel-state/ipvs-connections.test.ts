@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countByRealServer, describeTableState, newConnections, parseIpvsConnections, parseIpvsSave, realServerState } from './failover-ipvs-table.js';
+import { countByRealServer, describeTableState, newConnections, parseIpvsConnections, parseIpvsSave, realServerState } from './ipvs-connections.js';
 
 const saved = `-A -t 192.168.73.120:80 -s rr
 -a -t 192.168.73.120:80 -r 192.168.73.110:80 -i -w 0 --tun-type ipip

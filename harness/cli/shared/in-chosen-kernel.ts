@@ -1,9 +1,9 @@
 // Runs work in the kernel chosen for clusters: here when this kernel can, otherwise by
 // running the same lvs-harness command again inside User-Mode Linux.
 import { fileURLToPath } from 'node:url';
-import { chooseKernel } from '../kernel/choose-kernel.js';
-import { BUILD_TOOLS } from '../kernel/tools-needed.js';
-import { runInUml } from '../kernel/run-in-uml.js';
+import { chooseKernel } from '../../kernel/choose-kernel.js';
+import { BUILD_TOOLS } from '../../plan/tools-needed.js';
+import { runInUml } from '../../kernel/run-in-uml.js';
 import { say } from './say.js';
 
 export interface UmlSettings {
@@ -26,7 +26,7 @@ export async function inChosenKernel(args: readonly string[], here: () => Promis
   const choice = await chooseKernel({ tools, umlKernel: uml.kernel });
   say(`kernel: ${choice.reason}`);
   if (choice.kind === 'current') return here();
-  const self = fileURLToPath(new URL('./main.js', import.meta.url));
+  const self = fileURLToPath(new URL('../main.js', import.meta.url));
   const result = await runInUml({ argv: [process.execPath, self, ...args], ...uml, kernel: uml.kernel ?? choice.kernelPath });
   if (result.outputDir) say(`the guest's evidence is kept in ${result.outputDir}`);
   return result.exitCode;

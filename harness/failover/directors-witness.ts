@@ -3,10 +3,10 @@
 // servers taken out and put back), who held the VIP afterwards, and which director gave each
 // of the client's connections to which real server. A request that IPVS's round-robin cannot
 // explain is either a table that changed under it or a connection another director took.
-// Pure: the measuring is harness/keepalived/witness-directors.ts.
-import type { HttpOutcome } from '../cluster/client-agent.js';
+// Pure: the measuring is harness/failover/witness-directors.ts.
+import type { HttpOutcome } from '../traffic/http-outcome.js';
 import type { Topology } from '../topology/topology.js';
-import type { IpvsConnection } from './failover-ipvs-table.js';
+import type { IpvsConnection } from '../kernel-state/ipvs-connections.js';
 
 export interface WitnessedLine {
   director: string;

@@ -1,12 +1,12 @@
 // What the command's exit code tells a script: CI wants to tell "the cluster is broken" from
 // "the harness could not run".
-import { VerdictError } from '../checks/verdict.js';
-import { TopologyError } from '../topology/topology-error.js';
-import { EnvironmentError } from '../kernel/choose-kernel.js';
-import { MissingToolError } from '../kernel/find-tool.js';
-import { GuestError } from '../kernel/run-in-uml.js';
-import { NoSuchRunError } from '../cluster/live-run.js';
-import { UmlUnusableError } from '../kernel/probe-uml.js';
+import { VerdictError } from '../../verdicts/verdict.js';
+import { TopologyError } from '../../topology/topology-error.js';
+import { EnvironmentError } from '../../kernel/choose-kernel.js';
+import { MissingToolError } from '../../process/find-tool.js';
+import { GuestError } from '../../kernel/run-in-uml.js';
+import { NoSuchRunError } from '../../cluster/live-run.js';
+import { UmlUnusableError } from '../../kernel/probe-uml.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ASSERTION_FAILED = 1;

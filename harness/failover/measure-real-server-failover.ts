@@ -3,12 +3,12 @@
 // (polled), and the client's requests throughout. The judging is harness/checks'; this only
 // observes, with bounded waits, and never throws because keepalived did not act.
 import type { Cluster } from '../cluster/cluster.js';
-import { describeTableState, parseIpvsSave, realServerState, type TableState } from '../checks/failover-ipvs-table.js';
-import type { RealServerFailoverObservation, RealServerReturnObservation, TimedOutcome } from '../checks/failover-real-server.js';
+import { describeTableState, parseIpvsSave, realServerState, type TableState } from '../kernel-state/ipvs-connections.js';
+import type { RealServerFailoverObservation, RealServerReturnObservation, TimedOutcome } from './failover-real-server.js';
 import { waitFor, WaitTimeoutError } from '../process/wait-for.js';
 import { hostNamed } from '../topology/topology.js';
-import type { KeepalivedDirectors } from './keepalived-directors.js';
-import { checkerEventOf } from './keepalived-log.js';
+import type { KeepalivedDirectors } from '../keepalived/keepalived-directors.js';
+import { checkerEventOf } from '../keepalived/keepalived-log.js';
 import { watchDirectors } from './witness-directors.js';
 
 export interface RealServerFailoverOptions {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeRoundRobin } from './round-robin.js';
 import { testTopology } from '../topology/test-support/test-topology.js';
-import type { HttpOutcome } from '../cluster/client-agent.js';
+import type { HttpOutcome } from '../traffic/http-outcome.js';
 
 const topology = testTopology();
 

@@ -3,11 +3,11 @@
 // (gratuitous ARP), and the client's new connections went through the new holder and were all
 // answered. The same judgement serves the failover (master down, backup takes over) and the
 // return (master back, it takes the VIP back). Pure.
-import type { HttpOutcome } from '../cluster/client-agent.js';
+import type { HttpOutcome } from '../traffic/http-outcome.js';
 import type { Topology } from '../topology/topology.js';
 import { hostNamed, hostsWithRole } from '../topology/topology.js';
 import type { TimedOutcome } from './failover-real-server.js';
-import type { Verdict } from './verdict.js';
+import type { Verdict } from '../verdicts/verdict.js';
 
 export interface VipHandoverObservation {
   kind: 'failover' | 'return';

@@ -4,14 +4,14 @@
 // through the new holder, then new connections counted in each director's connection table.
 // The judging is harness/checks'; this only observes, with bounded waits.
 import type { Cluster } from '../cluster/cluster.js';
-import { newConnections, parseIpvsConnections, type IpvsConnection } from '../checks/failover-ipvs-table.js';
-import type { VipHandoverObservation } from '../checks/failover-director.js';
-import type { TimedOutcome } from '../checks/failover-real-server.js';
+import { newConnections, parseIpvsConnections, type IpvsConnection } from '../kernel-state/ipvs-connections.js';
+import type { VipHandoverObservation } from './failover-director.js';
+import type { TimedOutcome } from './failover-real-server.js';
 import { waitFor } from '../process/wait-for.js';
 import { directorsByPriority } from '../topology/topology.js';
-import { vrrpStateOf } from './keepalived-log.js';
+import { vrrpStateOf } from '../keepalived/keepalived-log.js';
 import { keepalivedOf, timedRequest, untilTimeout } from './measure-real-server-failover.js';
-import { clientMacForVip } from './vip-holders.js';
+import { clientMacForVip } from '../keepalived/vip-holders.js';
 
 /** How the master goes down. */
 export type DirectorFault = 'keepalived-stopped' | 'keepalived-killed' | 'uplink-down';

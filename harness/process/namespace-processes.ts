@@ -2,7 +2,7 @@
 // namespace's inode), but without starting a process per namespace: deleting a namespace
 // does not kill what runs in it, so teardown must find and kill those first.
 import { readdir, readlink, stat } from 'node:fs/promises';
-import { waitFor } from '../process/wait-for.js';
+import { waitFor } from './wait-for.js';
 
 /** The pids whose network namespace is the named one; empty when it does not exist. */
 export async function processesInNamespaces(namespaces: readonly string[]): Promise<Map<string, number[]>> {

@@ -2,11 +2,11 @@
 // stopped, keepalived took it out of the IPVS table (or set its weight to 0 with
 // inhibit_on_failure), and from then on every request was answered by the others, none failed.
 // And its return: back in the table with its weight, round-robin over all again. Pure.
-import type { HttpOutcome } from '../cluster/client-agent.js';
+import type { HttpOutcome } from '../traffic/http-outcome.js';
 import { clientHost, type Topology } from '../topology/topology.js';
-import { identifyAnswers, judgeRoundRobin } from './round-robin.js';
-import { describeTableState, type TableState } from './failover-ipvs-table.js';
-import type { Verdict } from './verdict.js';
+import { identifyAnswers, judgeRoundRobin } from '../verdicts/round-robin.js';
+import { describeTableState, type TableState } from '../kernel-state/ipvs-connections.js';
+import type { Verdict } from '../verdicts/verdict.js';
 import { describeWitness, type DirectorsWitness } from './directors-witness.js';
 
 /** A request made while waiting, with when it started and ended (ms after the fault). */

@@ -4,7 +4,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILD_TOOLS } from './tools-needed.js';
+import { BUILD_TOOLS } from '../plan/tools-needed.js';
 import { findTool, MissingToolError, requireTools, toolFolders } from './find-tool.js';
 
 let bin: string;
