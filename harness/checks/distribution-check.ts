@@ -5,7 +5,9 @@ import type { Cluster } from '../cluster/cluster.js';
 import type { HttpOutcome } from '../traffic/http-outcome.js';
 import { clientAddresses, type Topology } from '../topology/topology.js';
 import { judgeDistribution, distributionProperty, type DistributionVerdict, type JudgedConnection } from '../verdicts/distribution.js';
-import { parseIpvsList, parsePersistenceTemplates, type ListedService } from '../kernel-state/ipvs-list.js';
+import { describeIpvsTableDifference, ipvsTableDifference, listedServiceAsRules } from '../kernel-state/ipvs-table-difference.js';
+import { persistenceTemplates } from '../kernel-state/ipvs-connections.js';
+import { readIpvsEntries, readIpvsListing } from '../kernel-state/read-kernel-state.js';
 import { identifyAnswers } from '../verdicts/round-robin.js';
 import { gcd, type Destination } from '../verdicts/scheduler-model.js';
 
@@ -44,8 +46,8 @@ export async function checkDistribution(cluster: Cluster, options: DistributionO
   const director = (await cluster.vipHolders().catch(() => []))[0] ?? cluster.director.name;
   const virtual = `${service.vip}:${service.port}`;
   const read = async () => {
-    const [listing, connections] = await Promise.all([cluster.ipvsTable(['--nosort'], director), cluster.ipvsTable(['-c'], director)]);
-    return { listed: parseIpvsList(listing).find((entry) => entry.service === virtual), templates: parsePersistenceTemplates(connections, virtual) };
+    const [listing, entries] = await Promise.all([readIpvsListing(cluster.namespaceReader(director)), readIpvsEntries(cluster.namespaceReader(director))]);
+    return { listed: listing.find((entry) => entry.service === virtual), templates: persistenceTemplates(entries, virtual) };
   };
   const before = await read().catch((error: Error) => ({ error }));
   const outcomes = await cluster.request({ count: options.connections ?? defaultConnections(topology), timeoutMs: options.timeoutMs, from: 'all' });
@@ -55,8 +57,8 @@ export async function checkDistribution(cluster: Cluster, options: DistributionO
   });
   if ('error' in before) return fail(`could not read ${director}'s IPVS table: ${before.error.message}`);
   if (!before.listed) return fail(`${director}, which holds the VIP, has no virtual service ${virtual} in its IPVS table`);
-  const differences = tableDifferences(topology, before.listed);
-  if (differences.length > 0) return fail(`${director}'s IPVS table is not the topology's, so ${service.scheduler}'s promise cannot hold for it:\n  ${differences.join('\n  ')}`);
+  const difference = describeIpvsTableDifference(director, service, ipvsTableDifference(service, listedServiceAsRules(before.listed)));
+  if (difference) return fail(`${difference}\nso ${service.scheduler}'s promise cannot hold for the table`);
 
   const nameOf = new Map(service.realServers.map((server) => [`${server.address}:${server.port}`, server.host]));
   const destinations: Destination[] = before.listed.realServers.map((entry) => ({
@@ -85,19 +87,4 @@ export async function checkDistribution(cluster: Cluster, options: DistributionO
     displayOrder: service.realServers.map((server) => server.host),
   });
   return { verdict, outcomes };
-}
-
-/** Where the kernel's table and the topology disagree on the real servers and their weights. */
-function tableDifferences(topology: Topology, listed: ListedService): string[] {
-  const differences: string[] = [];
-  const listedBy = new Map(listed.realServers.map((entry) => [entry.realServer, entry]));
-  for (const server of topology.service.realServers) {
-    const entry = listedBy.get(`${server.address}:${server.port}`);
-    if (!entry) differences.push(`${server.host} (${server.address}:${server.port}) is not in the table`);
-    else if (entry.weight !== server.weight) differences.push(`${server.host} has weight ${entry.weight}, the topology says ${server.weight}`);
-  }
-  const declared = new Set(topology.service.realServers.map((server) => `${server.address}:${server.port}`));
-  for (const entry of listed.realServers) if (!declared.has(entry.realServer)) differences.push(`${entry.realServer} is in the table but not in the topology`);
-  if (listed.scheduler !== topology.service.scheduler) differences.push(`the scheduler is ${listed.scheduler}, the topology says ${topology.service.scheduler}`);
-  return differences;
 }

@@ -15,7 +15,9 @@ import { ClientAgent, clientPortClaims } from './client-agent.js';
 import { HttpServerSet } from './http-servers.js';
 import { KeepalivedDirectors } from '../keepalived/keepalived-directors.js';
 import { netemCommand, renderHostBatch, renderNamespaceBatch, renderSwitchBatch } from '../plan/render-ip-batches.js';
-import { diffIpvsRules, ipvsRuleTokens, renderIpvsRestore } from '../plan/render-ipvs-rules.js';
+import { ipvsRuleTokens, renderIpvsRestore } from '../plan/render-ipvs-rules.js';
+import { describeIpvsTableDifference, ipvsTableDifference } from '../kernel-state/ipvs-table-difference.js';
+import { readIpvsRules } from '../kernel-state/read-kernel-state.js';
 import { sysctlCommand, sysctlsFor } from '../plan/render-sysctls.js';
 import { UndoStack } from '../process/undo-stack.js';
 import { removeNamespaces } from './remove-namespaces.js';
@@ -118,7 +120,7 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
     await stage('sysctls', 'applied sysctls', () =>
       Promise.all(
         topology.hosts
-          .map((host) => ({ host, settings: sysctlsFor(host) }))
+          .map((host) => ({ host, settings: sysctlsFor(host, plan.uplink) }))
           .filter(({ settings }) => settings.length > 0)
           .map(({ host, settings }) => runner.run(sysctlCommand(settings), { netns: namespaceOf(plan, host.name) })),
       ),
@@ -195,15 +197,8 @@ async function loadIpvsRules(runner: ProcessRunner, plan: ClusterPlan): Promise<
     await runner.run(['ipvsadm-restore'], { netns, input: renderIpvsRestore(service) });
   }
   // The kernel's table, not our intent, is what the client meets: check they agree.
-  const saved = await runner.run(['ipvsadm-save', '-n'], { netns });
-  const { missing, unexpected } = diffIpvsRules(renderIpvsRestore(service), saved.stdout);
-  if (missing.length > 0 || unexpected.length > 0) {
-    throw new Error(
-      `the IPVS table in ${director.name} differs from the topology:` +
-        missing.map((rule) => `\n  missing:    ${rule}`).join('') +
-        unexpected.map((rule) => `\n  unexpected: ${rule}`).join(''),
-    );
-  }
+  const difference = describeIpvsTableDifference(director.name, service, ipvsTableDifference(service, await readIpvsRules({ runner, netns })));
+  if (difference) throw new Error(difference);
 }
 
 async function waitUntilAnswering(agent: ClientAgent, host: Host, timeoutMs: number): Promise<void> {

@@ -12,6 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findRun, registryFolder, saveRun } from './run-registry.js';
 import type { JournalEntry } from '../process/command-journal.js';
+import type { NamespaceReader } from '../kernel-state/read-kernel-state.js';
 import { hostsWithRole } from '../topology/topology.js';
 import { formatIpv4, parseIpv4Cidr } from '../topology/ipv4.js';
 import type { HttpServerSet } from './http-servers.js';
@@ -130,6 +131,11 @@ export class Cluster {
 
   get client(): Host {
     return clientHost(this.topology);
+  }
+
+  /** A host's namespace, for the readers of harness/kernel-state. */
+  namespaceReader(hostName: string): NamespaceReader {
+    return { runner: this.runner, netns: this.namespaceOf(hostName) };
   }
 
   /** Runs a command inside a host's namespace. */

@@ -38,7 +38,7 @@ function healthy(): Map<string, HostState> {
 function stateWith(change: (hosts: Map<string, HostState>) => void, ipvsSave = renderIpvsRestore(topology.service)): ClusterState {
   const hosts = healthy();
   change(hosts);
-  return { hosts, ipvsSaves: new Map([['lvs', ipvsSave]]), prefixFor: (host) => ['ip', 'netns', 'exec', `ns-${host}`] };
+  return { hosts, ipvsSaves: new Map([['lvs', ipvsSave]]), uplink: 'eth0', prefixFor: (host) => ['ip', 'netns', 'exec', `ns-${host}`] };
 }
 
 /** Each finding as pitfall@host, a note marked so. */

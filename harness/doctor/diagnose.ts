@@ -1,7 +1,8 @@
 // The doctor: reads a live cluster's kernel state against the known LVS-TUN pitfalls. Pure:
 // each finding says what is wrong, why it breaks the tunnel, and the command that fixes it.
 import { quoteArgument, quoteCommand } from '../process/command-error.js';
-import { diffIpvsRules, renderIpvsRestore } from '../plan/render-ipvs-rules.js';
+import { renderIpvsRestore } from '../plan/render-ipvs-rules.js';
+import { describeIpvsTableDifference, ipvsTableDifference } from '../kernel-state/ipvs-table-difference.js';
 import { hostsWithRole, type Host, type Topology } from '../topology/topology.js';
 import type { HostState } from './host-state.js';
 
@@ -37,6 +38,8 @@ export interface ClusterState {
   hosts: Map<string, HostState>;
   /** `ipvsadm-save -n` from each director, by name: each director's own table is judged. */
   ipvsSaves: Map<string, string>;
+  /** The device every host reaches the segment through (the plan's uplink). */
+  uplink: string;
   /** How a command is run in a host, for the fix lines (e.g. `ip netns exec NS`). */
   prefixFor: (host: string) => string[];
 }
@@ -57,6 +60,7 @@ function hostContext(host: Host, state: ClusterState) {
   const sysctl = (key: string) => Number(hostState.sysctls[key] ?? 0);
   return {
     hostState,
+    uplink: state.uplink,
     sysctl,
     /** The value the kernel uses for these: the larger of conf.all's and the interface's. */
     effective: (setting: string, iface: string) => Math.max(sysctl(`net.ipv4.conf.all.${setting}`), sysctl(`net.ipv4.conf.${iface}.${setting}`)),
@@ -65,20 +69,21 @@ function hostContext(host: Host, state: ClusterState) {
   };
 }
 
-/** Every host reaches the segment through eth0: down (or gone), it sends and receives nothing. */
+/** Every host reaches the segment through its uplink: down (or gone), it sends and receives nothing. */
 function diagnoseUplink(host: Host, state: ClusterState): Finding[] {
   const context = hostContext(host, state);
   if (!context) return [];
-  const uplink = context.hostState.links.find((link) => link.name === 'eth0');
-  if (uplink?.up) return [];
+  const { uplink } = context;
+  const link = context.hostState.links.find((candidate) => candidate.name === uplink);
+  if (link?.up) return [];
   return [
     {
       pitfall: 'uplink-down',
       severity: 'pitfall',
       host: host.name,
-      problem: uplink ? `${host.name}'s uplink eth0 is down` : `${host.name} has no uplink eth0`,
-      why: `${host.name} reaches the segment only through eth0: ${host.role === 'real-server' ? 'the tunnelled packets never arrive and its replies never leave' : host.role === 'director' ? 'no connection reaches its IPVS' : 'it sends no connection at all'}`,
-      fix: context.fix('ip', 'link', 'set', 'eth0', 'up'),
+      problem: link ? `${host.name}'s uplink ${uplink} is down` : `${host.name} has no uplink ${uplink}`,
+      why: `${host.name} reaches the segment only through ${uplink}: ${host.role === 'real-server' ? 'the tunnelled packets never arrive and its replies never leave' : host.role === 'director' ? 'no connection reaches its IPVS' : 'it sends no connection at all'}`,
+      fix: context.fix('ip', 'link', 'set', uplink, 'up'),
     },
   ];
 }
@@ -86,7 +91,7 @@ function diagnoseUplink(host: Host, state: ClusterState): Finding[] {
 function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState): Finding[] {
   const context = hostContext(host, state);
   if (!context) return [];
-  const { hostState, sysctl, effective, fix, holds } = context;
+  const { hostState, uplink, sysctl, effective, fix, holds } = context;
   const findings: Finding[] = [];
   const { vip } = topology.service;
   const tunl0 = hostState.links.find((link) => link.name === 'tunl0');
@@ -124,23 +129,23 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
   // uplink's; once that one wins (the uplink's route re-added after it), replies go into tunl0.
   // Judged only where the VIP is held: without it there is no reply to route (a finding above).
   // Nor where the uplink is down: the missing route follows from that finding.
-  const uplinkUp = hostState.links.find((link) => link.name === 'eth0')?.up === true;
+  const uplinkUp = hostState.links.find((link) => link.name === uplink)?.up === true;
   const reply = holds(vip) && uplinkUp ? hostState.replyRoute : undefined;
-  if (reply && reply.device !== 'eth0') {
+  if (reply && reply.device !== uplink) {
     const tunl0Mtu = tunl0?.mtu ?? 1480;
     findings.push({
       pitfall: 'replies-into-tunnel',
       severity: 'pitfall',
       host: host.name,
       problem: reply.device
-        ? `${host.name} sends its replies from the VIP to the client through ${reply.device}, not its uplink eth0`
+        ? `${host.name} sends its replies from the VIP to the client through ${reply.device}, not its uplink ${uplink}`
         : `${host.name} has no route from the VIP back to the client`,
       why: reply.device
         ? `replies must go straight to the client on the uplink; tunl0 is an IP-in-IP device with no remote end (MTU ${tunl0Mtu}), so what it sends never reaches the client. A VIP with a /${topology.segment.prefixLength} on tunl0, as the walkthrough sets it, adds a route for ${topology.segment.subnet} through the tunnel that wins once the uplink's route is re-added`
         : 'a real server answers from the VIP straight to the client; without a route it cannot answer at all',
       fix: reply.device
         ? `${fix('ip', 'route', 'del', topology.segment.subnet, 'dev', reply.device)} (and hold the VIP as /32 on tunl0)`
-        : fix('ip', 'route', 'add', topology.segment.subnet, 'dev', 'eth0'),
+        : fix('ip', 'route', 'add', topology.segment.subnet, 'dev', uplink),
     });
   }
   const rpFilter = effective('rp_filter', 'tunl0');
@@ -154,7 +159,7 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
       fix: fix('sysctl', '-w', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.tunl0.rp_filter=0'),
     });
   }
-  const arpIgnore = effective('arp_ignore', 'eth0');
+  const arpIgnore = effective('arp_ignore', uplink);
   if (arpIgnore < 1) {
     findings.push({
       pitfall: 'arp-ignore',
@@ -162,10 +167,10 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
       host: host.name,
       problem: `${host.name} answers ARP for addresses it holds on other interfaces (effective arp_ignore ${arpIgnore})`,
       why: 'it answers the client\'s ARP for the VIP, which it holds on tunl0, so the client may send straight to it and bypass the director',
-      fix: fix('sysctl', '-w', 'net.ipv4.conf.all.arp_ignore=1', 'net.ipv4.conf.eth0.arp_ignore=1'),
+      fix: fix('sysctl', '-w', 'net.ipv4.conf.all.arp_ignore=1', `net.ipv4.conf.${uplink}.arp_ignore=1`),
     });
   }
-  const arpAnnounce = effective('arp_announce', 'eth0');
+  const arpAnnounce = effective('arp_announce', uplink);
   if (arpAnnounce < 2) {
     findings.push({
       pitfall: 'arp-announce',
@@ -174,7 +179,7 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
       host: host.name,
       problem: `${host.name} may announce the VIP as the source of its ARP requests (effective arp_announce ${arpAnnounce})`,
       why: "an ARP request it sends from the VIP would teach the client that the VIP is at the real server's MAC; it sends one only when it does not know the client's MAC, which it learns from the client's own ARP, so LVS-TUN works without it (the walkthrough sets 2 to be safe)",
-      fix: fix('sysctl', '-w', 'net.ipv4.conf.all.arp_announce=2', 'net.ipv4.conf.eth0.arp_announce=2'),
+      fix: fix('sysctl', '-w', 'net.ipv4.conf.all.arp_announce=2', `net.ipv4.conf.${uplink}.arp_announce=2`),
     });
   }
   return findings;
@@ -183,7 +188,7 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
 function diagnoseDirector(topology: Topology, host: Host, state: ClusterState): Finding[] {
   const context = hostContext(host, state);
   if (!context) return [];
-  const { sysctl, fix, holds } = context;
+  const { uplink, sysctl, fix, holds } = context;
   const findings: Finding[] = [];
   const { vip } = topology.service;
 
@@ -202,14 +207,14 @@ function diagnoseDirector(topology: Topology, host: Host, state: ClusterState): 
     });
   }
   // send_redirects is on when either conf.all or the interface's own is on.
-  if (sysctl('net.ipv4.conf.all.send_redirects') === 1 || sysctl('net.ipv4.conf.eth0.send_redirects') === 1) {
+  if (sysctl('net.ipv4.conf.all.send_redirects') === 1 || sysctl(`net.ipv4.conf.${uplink}.send_redirects`) === 1) {
     findings.push({
       pitfall: 'director-send-redirects',
       severity: 'note',
       host: host.name,
-      problem: `the director ${host.name} sends ICMP redirects (all=${sysctl('net.ipv4.conf.all.send_redirects')}, eth0=${sysctl('net.ipv4.conf.eth0.send_redirects')})`,
+      problem: `the director ${host.name} sends ICMP redirects (all=${sysctl('net.ipv4.conf.all.send_redirects')}, ${uplink}=${sysctl(`net.ipv4.conf.${uplink}.send_redirects`)})`,
       why: 'redirects come only from forwarded packets; IPVS takes connections to the VIP it holds at LOCAL_IN, so LVS-TUN works with them on (a director that forwards for others would redirect them around itself)',
-      fix: fix('sysctl', '-w', 'net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.eth0.send_redirects=0'),
+      fix: fix('sysctl', '-w', 'net.ipv4.conf.all.send_redirects=0', `net.ipv4.conf.${uplink}.send_redirects=0`),
     });
   }
   if (hostsWithRole(topology, 'director').length === 1 && !holds(vip)) {
@@ -219,18 +224,18 @@ function diagnoseDirector(topology: Topology, host: Host, state: ClusterState): 
       host: host.name,
       problem: `the director ${host.name} does not hold the VIP ${vip}`,
       why: 'nobody answers the client\'s ARP for the VIP (the real servers must not), so no connection reaches IPVS',
-      fix: fix('ip', 'addr', 'add', `${vip}/32`, 'dev', 'eth0'),
+      fix: fix('ip', 'addr', 'add', `${vip}/32`, 'dev', uplink),
     });
   }
   const ipvsSave = state.ipvsSaves.get(host.name);
   if (ipvsSave !== undefined) {
-    const { missing, unexpected } = diffIpvsRules(renderIpvsRestore(topology.service), ipvsSave);
-    if (missing.length > 0 || unexpected.length > 0) {
+    const difference = describeIpvsTableDifference(host.name, topology.service, ipvsTableDifference(topology.service, ipvsSave), '    ');
+    if (difference) {
       findings.push({
         pitfall: 'ipvs-table-differs',
         severity: 'pitfall',
         host: host.name,
-        problem: `the IPVS table on ${host.name} differs from the topology:${missing.map((rule) => `\n    missing:    ${rule}`).join('')}${unexpected.map((rule) => `\n    unexpected: ${rule}`).join('')}`,
+        problem: difference,
         why: 'connections are scheduled by what the kernel holds, not by what the topology says',
         fix: `${fix('ipvsadm', '-C')} && printf '%s\\n' ${renderIpvsRestore(topology.service).trim().split('\n').map(quoteArgument).join(' ')} | ${fix('ipvsadm-restore')}`,
       });

@@ -5,7 +5,7 @@
 // (which connections IPVS gave each real server, and which were answered). Pure.
 import type { HttpOutcome } from '../traffic/http-outcome.js';
 import type { Topology } from '../topology/topology.js';
-import { describeTableState, type TableState } from '../kernel-state/ipvs-connections.js';
+import { describeTableState, type TableState } from '../kernel-state/ipvs-save.js';
 import { identifyAnswers } from '../verdicts/round-robin.js';
 import type { Verdict } from '../verdicts/verdict.js';
 

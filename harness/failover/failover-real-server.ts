@@ -5,7 +5,7 @@
 import type { HttpOutcome } from '../traffic/http-outcome.js';
 import { clientHost, type Topology } from '../topology/topology.js';
 import { identifyAnswers, judgeRoundRobin } from '../verdicts/round-robin.js';
-import { describeTableState, type TableState } from '../kernel-state/ipvs-connections.js';
+import { describeTableState, type TableState } from '../kernel-state/ipvs-save.js';
 import type { Verdict } from '../verdicts/verdict.js';
 import { describeWitness, type DirectorsWitness } from './directors-witness.js';
 

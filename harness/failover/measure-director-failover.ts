@@ -4,7 +4,8 @@
 // through the new holder, then new connections counted in each director's connection table.
 // The judging is harness/checks'; this only observes, with bounded waits.
 import type { Cluster } from '../cluster/cluster.js';
-import { newConnections, parseIpvsConnections, type IpvsConnection } from '../kernel-state/ipvs-connections.js';
+import { newConnections, type IpvsConnection } from '../kernel-state/ipvs-connections.js';
+import { readIpvsConnections } from '../kernel-state/read-kernel-state.js';
 import type { VipHandoverObservation } from './failover-director.js';
 import type { TimedOutcome } from './failover-real-server.js';
 import { waitFor } from '../process/wait-for.js';
@@ -125,6 +126,6 @@ async function observeHandover(cluster: Cluster, handover: Handover, options: Di
 }
 
 async function connectionTables(cluster: Cluster): Promise<Map<string, IpvsConnection[]>> {
-  const tables = await Promise.all(cluster.directors.map(async (director) => [director.name, parseIpvsConnections((await cluster.exec(director.name, ['ipvsadm', '-Lnc'])).stdout)] as const));
+  const tables = await Promise.all(cluster.directors.map(async (director) => [director.name, await readIpvsConnections(cluster.namespaceReader(director.name))] as const));
   return new Map(tables);
 }

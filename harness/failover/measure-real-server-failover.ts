@@ -3,7 +3,8 @@
 // (polled), and the client's requests throughout. The judging is harness/checks'; this only
 // observes, with bounded waits, and never throws because keepalived did not act.
 import type { Cluster } from '../cluster/cluster.js';
-import { describeTableState, parseIpvsSave, realServerState, type TableState } from '../kernel-state/ipvs-connections.js';
+import { describeTableState, realServerState, type TableState } from '../kernel-state/ipvs-save.js';
+import { readIpvsRealServers } from '../kernel-state/read-kernel-state.js';
 import type { RealServerFailoverObservation, RealServerReturnObservation, TimedOutcome } from './failover-real-server.js';
 import { waitFor, WaitTimeoutError } from '../process/wait-for.js';
 import { hostNamed } from '../topology/topology.js';
@@ -137,6 +138,5 @@ function realServerKey(cluster: Cluster, server: string): string {
 }
 
 async function tableState(cluster: Cluster, director: string, realServer: string): Promise<TableState> {
-  const saved = await cluster.exec(director, ['ipvsadm-save', '-n']);
-  return realServerState(parseIpvsSave(saved.stdout), realServer);
+  return realServerState(await readIpvsRealServers(cluster.namespaceReader(director)), realServer);
 }

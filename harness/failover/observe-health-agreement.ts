@@ -4,17 +4,19 @@
 // harness/failover/failover-health-agreement.
 import type { Cluster } from '../cluster/cluster.js';
 import type { HealthAgreementObservation } from './failover-health-agreement.js';
-import { countByRealServer, newConnections, parseIpvsConnections, parseIpvsSave, realServerState } from '../kernel-state/ipvs-connections.js';
+import { countByRealServer, newConnections } from '../kernel-state/ipvs-connections.js';
+import { realServerState } from '../kernel-state/ipvs-save.js';
+import { readIpvsConnections, readIpvsRealServers } from '../kernel-state/read-kernel-state.js';
 import { hostNamed } from '../topology/topology.js';
 import { activeDirector } from './measure-real-server-failover.js';
 
 export async function observeHealthAgreement(cluster: Cluster, options: { count?: number; requestTimeoutMs?: number } = {}): Promise<HealthAgreementObservation> {
   const director = await activeDirector(cluster);
-  const connections = async () => parseIpvsConnections((await cluster.exec(director, ['ipvsadm', '-Lnc'])).stdout);
+  const connections = () => readIpvsConnections(cluster.namespaceReader(director));
   const before = await connections();
   const outcomes = await cluster.request({ count: options.count ?? 2 * cluster.topology.service.realServers.length, timeoutMs: options.requestTimeoutMs ?? 1_500 });
   const fresh = newConnections(before, await connections()).filter((connection) => connection.client.startsWith(`${cluster.client.address}:`));
-  const entries = parseIpvsSave((await cluster.exec(director, ['ipvsadm-save', '-n'])).stdout);
+  const entries = await readIpvsRealServers(cluster.namespaceReader(director));
   const byRealServer = countByRealServer(fresh);
   const servers = cluster.topology.service.realServers.map((server) => ({ server: server.host, key: `${hostNamed(cluster.topology, server.host).address}:${server.port}` }));
   return {

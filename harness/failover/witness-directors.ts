@@ -4,7 +4,7 @@
 // harness/failover/directors-witness.ts turns it into words.
 import type { Cluster } from '../cluster/cluster.js';
 import type { DirectorsWitness, WitnessedLine } from './directors-witness.js';
-import { parseIpvsConnections } from '../kernel-state/ipvs-connections.js';
+import { readIpvsConnections } from '../kernel-state/read-kernel-state.js';
 import type { KeepalivedDirectors } from '../keepalived/keepalived-directors.js';
 
 export interface DirectorsWatch {
@@ -22,7 +22,7 @@ export function watchDirectors(cluster: Cluster, keepalived: KeepalivedDirectors
       unsubscribe();
       const [vipHolders, tables] = await Promise.all([
         cluster.topology.service.vrrp ? cluster.vipHolders() : Promise.resolve([cluster.director.name]),
-        Promise.all(cluster.directors.map(async (director) => [director.name, parseIpvsConnections((await cluster.exec(director.name, ['ipvsadm', '-Lnc'])).stdout)] as const)),
+        Promise.all(cluster.directors.map(async (director) => [director.name, await readIpvsConnections(cluster.namespaceReader(director.name))] as const)),
       ]);
       return { keepalivedLines, vipHolders, connections: Object.fromEntries(tables) };
     },

@@ -2,6 +2,8 @@
 // entries, dropping what changes on its own (lifetimes, counters) so that two snapshots of an
 // untouched namespace are identical. Pure.
 import type { EntryValue } from './snapshot-types.js';
+import { parseIpAddr, parseIpJsonList } from '../kernel-state/ip-json.js';
+import { parseSysctlLines } from '../kernel-state/sysctl-lines.js';
 
 type Entries = Array<readonly [string, EntryValue]>;
 
@@ -18,14 +20,9 @@ export const VOLATILE_SYSCTLS: readonly RegExp[] = [/^net\.ipv4\.tcp_fastopen_ke
 
 /** `sysctl -a` output, kept to net.ipv4.* and net.ipv6.*, one entry per key. */
 export function parseSysctls(text: string): Entries {
-  const entries: Entries = [];
-  for (const line of text.split('\n')) {
-    const match = /^(net\.ipv[46]\.\S+)\s*=\s?(.*)$/.exec(line);
-    if (!match) continue;
-    const [, key, value] = match as unknown as [string, string, string];
-    if (VOLATILE_SYSCTLS.some((pattern) => pattern.test(key))) continue;
-    entries.push([key, value.trim().replace(/\s+/g, ' ')]);
-  }
+  const entries: Entries = parseSysctlLines(text)
+    .filter(([key]) => /^net\.ipv[46]\./.test(key) && !VOLATILE_SYSCTLS.some((pattern) => pattern.test(key)))
+    .map(([key, value]) => [key, value.replace(/\s+/g, ' ')] as const);
   return entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
@@ -34,7 +31,7 @@ const LEADING_LINK_FIELDS = ['ifname', 'linkinfo.info_kind', 'link_type', 'flags
 
 /** `ip -j -d link show`: one record per link, keyed by name, its fields flattened. */
 export function parseLinks(json: string): Entries {
-  const links = parseJsonArray(json, 'ip -j -d link show');
+  const links = parseIpJsonList(json, 'ip -j -d link show');
   return links.map((link) => {
     const fields = flatten(link);
     const leading = LEADING_LINK_FIELDS.filter((field) => field in fields).map((field) => [field, fields[field]!] as const);
@@ -51,8 +48,8 @@ const VOLATILE_ADDRESS_FIELDS = new Set(['valid_life_time', 'preferred_life_time
 /** `ip -j addr show`: one record per address, keyed "interface address/prefix". */
 export function parseAddresses(json: string): Entries {
   const entries: Entries = [];
-  for (const link of parseJsonArray(json, 'ip -j addr show')) {
-    const addresses = Array.isArray(link.addr_info) ? (link.addr_info as Array<Record<string, unknown>>) : [];
+  for (const link of parseIpAddr(json)) {
+    const addresses = Array.isArray(link.addr_info) ? link.addr_info : [];
     for (const address of addresses) {
       const kept = Object.fromEntries(Object.entries(address).filter(([field]) => !VOLATILE_ADDRESS_FIELDS.has(field)));
       entries.push([`${String(link.ifname)} ${String(address.local)}/${String(address.prefixlen)}`, flatten(kept)]);
@@ -118,15 +115,4 @@ export function flatten(value: unknown, prefix = '', into: Record<string, string
     into[prefix] = String(value);
   }
   return into;
-}
-
-function parseJsonArray(json: string, command: string): Array<Record<string, unknown>> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch (error) {
-    throw new Error(`${command} printed something that is not JSON: ${(error as Error).message}: ${json.slice(0, 200)}`);
-  }
-  if (!Array.isArray(parsed)) throw new Error(`${command} printed JSON that is not a list: ${json.slice(0, 200)}`);
-  return parsed as Array<Record<string, unknown>>;
 }

@@ -5,7 +5,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { ClusterPlan } from '../plan/cluster-plan.js';
 import { namespaceOf } from '../plan/cluster-plan.js';
-import { diffIpvsRules, renderIpvsRestore } from '../plan/render-ipvs-rules.js';
+import { describeIpvsTableDifference, ipvsTableDifference } from '../kernel-state/ipvs-table-difference.js';
+import { readIpvsRules } from '../kernel-state/read-kernel-state.js';
 import type { ProcessRunner } from '../process/process-runner.js';
 import { directorsByPriority, hostsWithRole, type Host } from '../topology/topology.js';
 import { explainConfigProblems, keepalivedArgv, keepalivedConfigTestArgv, keepalivedFiles } from './keepalived-command.js';
@@ -105,7 +106,7 @@ export class KeepalivedDirectors {
    */
   async waitUntilSettled(timeoutMs = SETTLE_TIMEOUT_MS): Promise<void> {
     const running = [...this.daemons.values()].filter((daemon) => daemon.running);
-    const expected = renderIpvsRestore(this.plan.topology.service);
+    const { service } = this.plan.topology;
     const vrrp = this.plan.topology.service.vrrp;
     const master = directorsByPriority(this.plan.topology).find((director) => this.isRunning(director.name));
     const awaiting =
@@ -115,15 +116,9 @@ export class KeepalivedDirectors {
       running,
       async () => {
         for (const daemon of running) {
-          const saved = await this.runner.run(['ipvsadm-save', '-n'], { netns: daemon.netns });
-          const { missing, unexpected } = diffIpvsRules(expected, saved.stdout);
-          if (missing.length > 0 || unexpected.length > 0) {
-            throw new Error(
-              `the IPVS table in ${daemon.director} differs from the topology:` +
-                missing.map((rule) => ` missing ${rule};`).join('') +
-                unexpected.map((rule) => ` unexpected ${rule};`).join(''),
-            );
-          }
+          const saved = await readIpvsRules({ runner: this.runner, netns: this.namespaceOf(daemon.director) });
+          const difference = describeIpvsTableDifference(daemon.director, service, ipvsTableDifference(service, saved));
+          if (difference) throw new Error(difference);
         }
         if (vrrp && master) {
           const holders = await directorsHoldingVip(this.runner, this.plan);

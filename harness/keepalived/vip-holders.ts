@@ -5,19 +5,7 @@ import type { ClusterPlan } from '../plan/cluster-plan.js';
 import { namespaceOf } from '../plan/cluster-plan.js';
 import type { ProcessRunner } from '../process/process-runner.js';
 import { clientHost, hostsWithRole } from '../topology/topology.js';
-
-/** The IPv4 addresses in `ip -j addr show` output. */
-export function ipv4AddressesInIpJson(json: string): string[] {
-  const links = JSON.parse(json || '[]') as Array<{ addr_info?: Array<{ family?: string; local?: string }> }>;
-  return links.flatMap((link) => (link.addr_info ?? []).filter((info) => info.family === 'inet' && info.local).map((info) => info.local!));
-}
-
-/** The link-layer address `ip -j neigh show` holds for an address, if it holds a usable one. */
-export function neighbourMacInIpJson(json: string, address: string): string | undefined {
-  const entries = JSON.parse(json || '[]') as Array<{ dst?: string; lladdr?: string; state?: string[] }>;
-  const entry = entries.find((candidate) => candidate.dst === address && candidate.lladdr && !candidate.state?.includes('FAILED'));
-  return entry?.lladdr?.toLowerCase();
-}
+import { readIpv4Addresses, readNeighbourMac } from '../kernel-state/read-kernel-state.js';
 
 /** The directors whose uplink holds the VIP now, in topology order. */
 export async function directorsHoldingVip(runner: ProcessRunner, plan: ClusterPlan): Promise<string[]> {
@@ -25,8 +13,7 @@ export async function directorsHoldingVip(runner: ProcessRunner, plan: ClusterPl
   const directors = hostsWithRole(plan.topology, 'director');
   const holding = await Promise.all(
     directors.map(async (director) => {
-      const shown = await runner.run(['ip', '-n', namespaceOf(plan, director.name), '-j', 'addr', 'show', 'dev', plan.uplink]);
-      return ipv4AddressesInIpJson(shown.stdout).includes(vip);
+      return (await readIpv4Addresses({ runner, netns: namespaceOf(plan, director.name) }, plan.uplink)).includes(vip);
     }),
   );
   return directors.filter((_, index) => holding[index]).map((director) => director.name);
@@ -35,6 +22,5 @@ export async function directorsHoldingVip(runner: ProcessRunner, plan: ClusterPl
 /** The MAC the client's ARP cache sends the VIP to, or undefined when it has none. */
 export async function clientMacForVip(runner: ProcessRunner, plan: ClusterPlan): Promise<string | undefined> {
   const { vip } = plan.topology.service;
-  const shown = await runner.run(['ip', '-n', namespaceOf(plan, clientHost(plan.topology).name), '-j', 'neigh', 'show', vip]);
-  return neighbourMacInIpJson(shown.stdout, vip);
+  return readNeighbourMac({ runner, netns: namespaceOf(plan, clientHost(plan.topology).name) }, vip);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countByRealServer, describeTableState, newConnections, parseIpvsConnections, parseIpvsSave, realServerState } from './ipvs-connections.js';
+import { countByRealServer, newConnections, parseIpvsConnections } from './ipvs-connections.js';
+import { describeTableState, parseIpvsSave, realServerState } from './ipvs-save.js';
 
 const saved = `-A -t 192.168.73.120:80 -s rr
 -a -t 192.168.73.120:80 -r 192.168.73.110:80 -i -w 0 --tun-type ipip
@@ -35,7 +36,7 @@ describe('reading the IPVS table for failover', () => {
 
   it('reads the connection table, and which connections are new and where they went', () => {
     const before = parseIpvsConnections(connectionsBefore);
-    expect(before).toEqual([{ state: 'TIME_WAIT', client: '192.168.73.50:47726', virtual: '192.168.73.120:80', realServer: '192.168.73.111:80' }]);
+    expect(before).toEqual([{ protocol: 'TCP', state: 'TIME_WAIT', client: '192.168.73.50:47726', virtual: '192.168.73.120:80', realServer: '192.168.73.111:80' }]);
     const fresh = newConnections(before, parseIpvsConnections(connectionsAfter));
     expect(fresh.map((connection) => connection.client)).toEqual(['192.168.73.50:47730', '192.168.73.50:47734', '192.168.73.50:47740']);
     expect(countByRealServer(fresh)).toEqual(new Map([['192.168.73.110:80', 2], ['192.168.73.111:80', 1]]));

@@ -1,62 +1,47 @@
-// Reads the director's IPVS table the way failover judgements need it: is a real server in it,
-// with what weight (what keepalived changes), and which connections it was given (what shows
-// which director and which real server a client's connections went to, answered or not).
-// Pure: the text comes from `ipvsadm-save -n` and `ipvsadm -Lnc`.
+// The director's connection table as `ipvsadm -Lnc` prints it: which real server each client
+// connection was given (what shows which director and which real server a client's connections
+// went to, answered or not), and the persistence templates (client port 0) that pin a client
+// or its network to a real server. The table, unlike `--stats` (summed by a timer every two
+// seconds), holds a connection from its first packet, so it can be read right after the
+// requests. Pure.
 
-export interface IpvsRealServerEntry {
-  /** The virtual service, `vip:port`. */
-  service: string;
-  /** The real server, `address:port`. */
-  realServer: string;
-  weight: number;
-}
-
-/** The real-server entries of `ipvsadm-save -n`. */
-export function parseIpvsSave(text: string): IpvsRealServerEntry[] {
-  const entries: IpvsRealServerEntry[] = [];
-  for (const line of text.split('\n')) {
-    const tokens = line.trim().split(/\s+/);
-    if (tokens[0] !== '-a') continue;
-    const service = tokens[tokens.indexOf('-t') + 1];
-    const realServer = tokens[tokens.indexOf('-r') + 1];
-    const weight = Number(tokens[tokens.indexOf('-w') + 1]);
-    if (service && realServer && Number.isFinite(weight)) entries.push({ service, realServer, weight });
-  }
-  return entries;
-}
-
-/** A real server's place in the table: gone, or present with a weight (0 = inhibited). */
-export type TableState = { present: false } | { present: true; weight: number };
-
-export function realServerState(entries: readonly IpvsRealServerEntry[], realServer: string): TableState {
-  const entry = entries.find((candidate) => candidate.realServer === realServer);
-  return entry ? { present: true, weight: entry.weight } : { present: false };
-}
-
-export function describeTableState(state: TableState): string {
-  return state.present ? `in the table with weight ${state.weight}` : 'not in the table';
-}
-
-/** One entry of the director's connection table (`ipvsadm -Lnc`): a client connection and where IPVS sent it. */
+/** One entry of `ipvsadm -Lnc`. */
 export interface IpvsConnection {
+  protocol: string;
   state: string;
-  /** The client's end, `address:port`. */
+  /** The client's end, `address:port` (port 0 for a persistence template). */
   client: string;
   virtual: string;
   realServer: string;
 }
 
-/**
- * The entries of `ipvsadm -Lnc`. The table, unlike `--stats` (summed by a timer every two
- * seconds), holds a connection from its first packet, so it can be read right after the requests.
- */
-export function parseIpvsConnections(text: string): IpvsConnection[] {
-  const connections: IpvsConnection[] = [];
+/** Every entry of `ipvsadm -Lnc`, persistence templates included. */
+export function parseIpvsEntries(text: string): IpvsConnection[] {
+  const entries: IpvsConnection[] = [];
   for (const line of text.split('\n')) {
-    const match = /^(?:TCP|UDP|SCTP)\s+\S+\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)/.exec(line.trim());
-    if (match) connections.push({ state: match[1]!, client: match[2]!, virtual: match[3]!, realServer: match[4]! });
+    const match = /^(\S+)\s+\S+\s+(\S+)\s+(\S+:\d+)\s+(\S+:\d+)\s+(\S+:\d+)$/.exec(line.trim());
+    if (match) entries.push({ protocol: match[1]!, state: match[2]!, client: match[3]!, virtual: match[4]!, realServer: match[5]! });
   }
-  return connections;
+  return entries;
+}
+
+/** A persistence template's client end has port 0: it stands for the client (or its network), not a connection. */
+function isTemplate(entry: IpvsConnection): boolean {
+  return entry.client.endsWith(':0');
+}
+
+/** The client connections of `ipvsadm -Lnc`, without persistence templates. */
+export function parseIpvsConnections(text: string): IpvsConnection[] {
+  return parseIpvsEntries(text).filter((entry) => !isTemplate(entry));
+}
+
+/** The persistence templates among `ipvsadm -Lnc` entries for one service (`vip:port`): the client address or network -> the real server `address:port`. */
+export function persistenceTemplates(entries: readonly IpvsConnection[], service: string): Map<string, string> {
+  const templates = new Map<string, string>();
+  for (const entry of entries) {
+    if (isTemplate(entry) && entry.virtual === service) templates.set(entry.client.slice(0, -':0'.length), entry.realServer);
+  }
+  return templates;
 }
 
 /** Connections in `after` that `before` did not hold (a client port is used once per connection). */

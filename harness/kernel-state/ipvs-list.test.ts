@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseIpvsList, parsePersistenceTemplates } from './ipvs-list.js';
+import { parseIpvsList } from './ipvs-list.js';
+import { parseIpvsEntries, persistenceTemplates } from './ipvs-connections.js';
 
 describe("the director's table as the schedulers walk it", () => {
   it('reads ipvsadm -Ln --nosort: services, their flags, real servers in list order with counters', () => {
@@ -34,6 +35,6 @@ describe("the director's table as the schedulers walk it", () => {
       'TCP 01:58  FIN_WAIT    192.168.73.50:10001 192.168.73.120:80 192.168.73.110:80',
       'TCP 04:59  NONE        192.168.73.52:0    192.168.73.121:80  192.168.73.111:80',
     ].join('\n');
-    expect([...parsePersistenceTemplates(text, '192.168.73.120:80')]).toEqual([['192.168.73.0', '192.168.73.110:80']]);
+    expect([...persistenceTemplates(parseIpvsEntries(text), '192.168.73.120:80')]).toEqual([['192.168.73.0', '192.168.73.110:80']]);
   });
 });

@@ -1,6 +1,6 @@
 // The director's table as the schedulers see it: `ipvsadm -Ln --nosort` lists the real servers
 // in the kernel's own order (the order rr, wrr, lc and the rest walk), with their weights and
-// active and inactive connections; `ipvsadm -Lnc` holds the persistence templates. Pure.
+// active and inactive connections (the persistence templates are in ipvs-connections.ts). Pure.
 
 export interface ListedRealServer {
   /** `address:port`. */
@@ -47,14 +47,4 @@ export function parseIpvsList(text: string): ListedService[] {
     }
   }
   return services;
-}
-
-/** Persistence templates of `ipvsadm -Lnc` (client port 0): the client address or network -> the real server `address:port`. */
-export function parsePersistenceTemplates(text: string, service: string): Map<string, string> {
-  const templates = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const match = /^\S+\s+\S+\s+\S+\s+(\S+):0\s+(\S+)\s+(\S+)/.exec(line.trim());
-    if (match && match[2] === service) templates.set(match[1]!, match[3]!);
-  }
-  return templates;
 }

@@ -1,6 +1,7 @@
 // The director's IPVS rules, in the form both `ipvsadm` (one rule per call, as the walkthrough
 // types them) and `ipvsadm-restore` (all rules, one process) read; `ipvsadm-save -n` prints the
-// same form, so the table in the kernel can be compared with what the topology says.
+// same form, so the table in the kernel can be compared with what the topology says
+// (harness/kernel-state/ipvs-table-difference.ts).
 import type { ForwardingMethod, VirtualService } from '../topology/topology.js';
 
 const FORWARDING_FLAG: Record<ForwardingMethod, string> = {
@@ -28,26 +29,4 @@ export function renderIpvsRestore(service: VirtualService): string {
   return ipvsRuleTokens(service)
     .map((tokens) => `${tokens.join(' ')}\n`)
     .join('');
-}
-
-/**
- * Normalises `ipvsadm-save -n` output for comparison with renderIpvsRestore: spacing, the
- * order of lines, and `--tun-type ipip`, which newer ipvsadm prints for the default tunnel.
- */
-export function normaliseIpvsSave(text: string): string[] {
-  return text
-    .split('\n')
-    .map((line) => line.trim().replace(/\s+/g, ' ').replace(/ --tun-type ipip\b/, ''))
-    .filter((line) => line.startsWith('-A') || line.startsWith('-a'))
-    .sort();
-}
-
-/** Rules the topology asks for that the kernel lacks, and rules the kernel has that it did not ask for. */
-export function diffIpvsRules(expected: string, actual: string): { missing: string[]; unexpected: string[] } {
-  const wanted = normaliseIpvsSave(expected);
-  const present = normaliseIpvsSave(actual);
-  return {
-    missing: wanted.filter((rule) => !present.includes(rule)),
-    unexpected: present.filter((rule) => !wanted.includes(rule)),
-  };
 }

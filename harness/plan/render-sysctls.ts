@@ -4,33 +4,33 @@ import type { Host } from '../topology/topology.js';
 
 export type SysctlSetting = readonly [key: string, value: string];
 
-const DIRECTOR_SYSCTLS: SysctlSetting[] = [
+const directorSysctls = (uplink: string): SysctlSetting[] => [
   ['net.ipv4.ip_forward', '1'],
   ['net.ipv4.conf.all.send_redirects', '0'],
   ['net.ipv4.conf.default.send_redirects', '0'],
-  ['net.ipv4.conf.eth0.send_redirects', '0'],
+  [`net.ipv4.conf.${uplink}.send_redirects`, '0'],
 ];
 
-const REAL_SERVER_SYSCTLS: SysctlSetting[] = [
+const realServerSysctls = (uplink: string): SysctlSetting[] => [
   // Only the director may answer ARP for the VIP: the real servers hold it too (on tunl0).
   ['net.ipv4.conf.all.arp_ignore', '1'],
   ['net.ipv4.conf.all.arp_announce', '2'],
   ['net.ipv4.conf.lo.arp_ignore', '1'],
   ['net.ipv4.conf.lo.arp_announce', '2'],
-  ['net.ipv4.conf.eth0.arp_ignore', '1'],
-  ['net.ipv4.conf.eth0.arp_announce', '2'],
-  // Decapsulated packets come in on tunl0 from a client routed via eth0: strict reverse-path
+  [`net.ipv4.conf.${uplink}.arp_ignore`, '1'],
+  [`net.ipv4.conf.${uplink}.arp_announce`, '2'],
+  // Decapsulated packets come in on tunl0 from a client routed via the uplink: strict reverse-path
   // filtering drops them. The effective value is the larger of `all` and the interface's, and
   // tunl0 exists from namespace creation with whatever default held then, so set each one.
   ['net.ipv4.conf.all.rp_filter', '0'],
   ['net.ipv4.conf.default.rp_filter', '0'],
-  ['net.ipv4.conf.eth0.rp_filter', '0'],
+  [`net.ipv4.conf.${uplink}.rp_filter`, '0'],
   ['net.ipv4.conf.tunl0.rp_filter', '0'],
 ];
 
-/** Every sysctl of a host, in the order they must be written. */
-export function sysctlsFor(host: Host): SysctlSetting[] {
-  const own = host.role === 'director' ? DIRECTOR_SYSCTLS : host.role === 'real-server' ? REAL_SERVER_SYSCTLS : [];
+/** Every sysctl of a host whose uplink is `uplink`, in the order they must be written. */
+export function sysctlsFor(host: Host, uplink: string): SysctlSetting[] {
+  const own = host.role === 'director' ? directorSysctls(uplink) : host.role === 'real-server' ? realServerSysctls(uplink) : [];
   return [...own, ...Object.entries(host.sysctls)];
 }
 

@@ -1,0 +1,71 @@
+// The one place that asks a namespace's kernel for its state: addresses, neighbours, routes,
+// sysctls, the IPVS rules, listing and connections. Each read is one process in the namespace
+// (`ip -n NS` where iproute2 can, no `ip netns exec`), parsed by this folder's pure readers.
+// The build, the doctor, keepalived, failover and the distribution check all read through here.
+import type { ProcessRunner } from '../process/process-runner.js';
+import { ipv4Addresses, neighbourMac, parseLinkStates, routeDevice, type LinkState } from './ip-json.js';
+import { parseIpvsConnections, parseIpvsEntries, type IpvsConnection } from './ipvs-connections.js';
+import { parseIpvsList, type ListedService } from './ipvs-list.js';
+import { parseIpvsSave, type IpvsRealServerEntry } from './ipvs-save.js';
+import { sysctlValues } from './sysctl-lines.js';
+
+/** A namespace to read, and the runner that runs the reads. */
+export interface NamespaceReader {
+  runner: ProcessRunner;
+  netns: string;
+}
+
+/** The links of the namespace (or one device) with their state and IPv4 addresses. */
+export async function readLinks({ runner, netns }: NamespaceReader, device?: string): Promise<LinkState[]> {
+  const shown = await runner.run(['ip', '-n', netns, '-j', 'addr', 'show', ...(device ? ['dev', device] : [])]);
+  return parseLinkStates(shown.stdout);
+}
+
+/** The IPv4 addresses of one device, without prefix. */
+export async function readIpv4Addresses({ runner, netns }: NamespaceReader, device: string): Promise<string[]> {
+  const shown = await runner.run(['ip', '-n', netns, '-j', 'addr', 'show', 'dev', device]);
+  return ipv4Addresses(shown.stdout);
+}
+
+/** The MAC the namespace's neighbour table holds for an address, or undefined. */
+export async function readNeighbourMac({ runner, netns }: NamespaceReader, address: string): Promise<string | undefined> {
+  const shown = await runner.run(['ip', '-n', netns, '-j', 'neigh', 'show', address]);
+  return neighbourMac(shown.stdout, address);
+}
+
+/** The device the kernel picks for a packet to `to` from `from` (`ip route get`), undefined when there is no route. */
+export async function readRouteDevice({ runner, netns }: NamespaceReader, to: string, from: string): Promise<string | undefined> {
+  const route = await runner.run(['ip', '-j', '-n', netns, 'route', 'get', to, 'from', from], { allowFailure: true });
+  return route.exitCode === 0 ? routeDevice(route.stdout) : undefined;
+}
+
+/** The sysctls whose names match a `sysctl --pattern` regular expression. */
+export async function readSysctls({ runner, netns }: NamespaceReader, pattern: string): Promise<Record<string, string>> {
+  const shown = await runner.run(['sysctl', '-a', '-r', pattern], { netns });
+  return sysctlValues(shown.stdout);
+}
+
+/** The IPVS rules as `ipvsadm-save -n` prints them (what the topology's rules are compared with). */
+export async function readIpvsRules({ runner, netns }: NamespaceReader): Promise<string> {
+  return (await runner.run(['ipvsadm-save', '-n'], { netns })).stdout;
+}
+
+/** The real-server entries of the IPVS rules, with their weights. */
+export async function readIpvsRealServers(reader: NamespaceReader): Promise<IpvsRealServerEntry[]> {
+  return parseIpvsSave(await readIpvsRules(reader));
+}
+
+/** The services of `ipvsadm -Ln --nosort`: real servers in the kernel's own order, with their counters. */
+export async function readIpvsListing({ runner, netns }: NamespaceReader): Promise<ListedService[]> {
+  return parseIpvsList((await runner.run(['ipvsadm', '-Ln', '--nosort'], { netns })).stdout);
+}
+
+/** The client connections of the connection table (`ipvsadm -Lnc`), without persistence templates. */
+export async function readIpvsConnections({ runner, netns }: NamespaceReader): Promise<IpvsConnection[]> {
+  return parseIpvsConnections((await runner.run(['ipvsadm', '-Lnc'], { netns })).stdout);
+}
+
+/** Every entry of the connection table, persistence templates included. */
+export async function readIpvsEntries({ runner, netns }: NamespaceReader): Promise<IpvsConnection[]> {
+  return parseIpvsEntries((await runner.run(['ipvsadm', '-Lnc'], { netns })).stdout);
+}
