@@ -8,10 +8,11 @@ import { argv } from 'zx';
 import { buildCluster } from '../dist/harness/cluster/build-cluster.js';
 import { loadTopologyFile } from '../dist/harness/topology/load-topology.js';
 import { packagePath } from '../dist/harness/package-root.js';
+import { currentGuest } from '../dist/harness/kernel/guest-identity.js';
 
 const rounds = Number(argv._[0] ?? 3);
 const topology = await loadTopologyFile(packagePath('fixtures', 'topologies', 'seed-tun.yaml'));
-const kernel = `${process.env.LVS_HARNESS_GUEST === '1' ? 'user-mode-linux' : 'host'} ${release()}`;
+const kernel = `${currentGuest() ?? 'host'} ${release()}`;
 const results = [];
 for (let round = 1; round <= rounds; round += 1) {
   const buildStarted = performance.now();

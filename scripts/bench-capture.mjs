@@ -10,10 +10,11 @@ import { buildCluster } from '../dist/harness/cluster/build-cluster.js';
 import { checkTunContract } from '../dist/harness/checks/tun-contract-check.js';
 import { loadTopologyFile } from '../dist/harness/topology/load-topology.js';
 import { packagePath } from '../dist/harness/package-root.js';
+import { currentGuest } from '../dist/harness/kernel/guest-identity.js';
 
 const connections = Number(argv._[0] ?? 8);
 const rounds = Number(argv._[1] ?? 3);
-const kernel = `${process.env.LVS_HARNESS_GUEST === '1' ? 'user-mode-linux' : 'host'} ${release()}`;
+const kernel = `${currentGuest() ?? 'host'} ${release()}`;
 const cluster = await buildCluster(await loadTopologyFile(packagePath('fixtures', 'topologies', 'seed-tun.yaml')));
 const results = [];
 try {

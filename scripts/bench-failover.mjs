@@ -15,9 +15,10 @@ import { DIRECTOR_FAULTS, measureDirectorFailover, measureDirectorReturn } from 
 import { measureRealServerFailover, measureRealServerReturn } from '../dist/harness/failover/measure-real-server-failover.js';
 import { loadTopologyFile } from '../dist/harness/topology/load-topology.js';
 import { packagePath } from '../dist/harness/package-root.js';
+import { currentGuest } from '../dist/harness/kernel/guest-identity.js';
 
 const rounds = Number(argv._[0] ?? 1);
-const kernel = `${process.env.LVS_HARNESS_GUEST === '1' ? 'user-mode-linux' : 'host'} ${release()}`;
+const kernel = `${currentGuest() ?? 'host'} ${release()}`;
 const keepalivedTopology = await loadTopologyFile(packagePath('fixtures', 'topologies', 'seed-keepalived.yaml'));
 const vrrpTopology = await loadTopologyFile(packagePath('fixtures', 'topologies', 'seed-vrrp.yaml'));
 const records = [];

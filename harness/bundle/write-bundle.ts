@@ -12,6 +12,8 @@ import { allNamespaces, namespaceOf, type ClusterPlan } from '../plan/cluster-pl
 import type { CheckReport } from '../checks/run-checks.js';
 import { formatCheckReport } from '../checks/run-checks.js';
 import { renderReplayScript, renderTeardownScript } from './replay-script.js';
+import { currentGuest, inGuest } from '../kernel/guest-identity.js';
+import { runningKernelLabel } from '../kernel/placements.js';
 
 export interface BundleInput {
   plan: ClusterPlan;
@@ -98,7 +100,7 @@ async function versions(runner: ProcessRunner): Promise<string> {
     const result = await runner.run(argv, { allowFailure: true }).catch((error: Error) => ({ stdout: '', stderr: error.message }));
     lines.push(`${name}: ${`${result.stdout}\n${result.stderr}`.trim().split('\n')[0] ?? ''}`);
   }
-  lines.push(`kernel chosen: ${process.env.LVS_HARNESS_GUEST === '1' ? 'User-Mode Linux guest' : 'host kernel'}`);
+  lines.push(`kernel chosen: ${inGuest() ? `${runningKernelLabel(currentGuest())} guest` : 'host kernel'}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -11,6 +11,8 @@ import { checkTunContract } from './tun-contract-check.js';
 import type { Verdict } from '../verdicts/verdict.js';
 import type { AssertionName } from '../topology/topology.js';
 import { runFailoverChecks } from '../failover/failover-checks.js';
+import { currentGuest } from '../kernel/guest-identity.js';
+import { runningKernelLabel } from '../kernel/placements.js';
 
 export { ASSERTION_NAMES as ASSERTIONS, type AssertionName } from '../topology/topology.js';
 
@@ -45,7 +47,7 @@ export async function runChecks(cluster: Cluster, options: CheckOptions = {}): P
     topology: cluster.topology.name,
     source: cluster.topology.source,
     runId: cluster.runId,
-    kernel: `${process.env.LVS_HARNESS_GUEST === '1' ? 'User-Mode Linux' : 'host kernel'} ${release()}`,
+    kernel: `${runningKernelLabel(currentGuest())} ${release()}`,
     passed: true,
     verdicts: [],
     findings: [],

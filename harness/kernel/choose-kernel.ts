@@ -1,19 +1,22 @@
-// Decides where clusters are built: the running kernel when it can (GitHub's runners, most
-// Linux hosts, and the UML guest itself), User-Mode Linux when it cannot. Says why, always.
-import { existsSync } from 'node:fs';
+// Decides where clusters are built: the first placement (placements.ts) that can run them
+// here, the running kernel when it can (GitHub's runners, most Linux hosts, the harness's own
+// guests), a guest kernel when it cannot. Says why, always, and why each other one could not.
 import { ProcessRunner } from '../process/process-runner.js';
-import { findTool, requireTools } from '../process/find-tool.js';
-import { probeKernel, type KernelProbe } from './probe-kernel.js';
-import { probeUml, type UmlProbe } from './probe-uml.js';
+import { EnvironmentError } from './environment-error.js';
+import { requireTools } from '../process/find-tool.js';
 import { BUILD_TOOLS } from '../plan/tools-needed.js';
+import { inGuest } from './guest-identity.js';
+import { hostPlacement } from './host-placement.js';
+import type { Placement, PlacementContext, PlacementReport } from './placement.js';
+import { PLACEMENTS } from './placements.js';
+import { probeKernel, type KernelProbe } from './probe-kernel.js';
+import type { UmlProbe } from './probe-uml.js';
 
 export type KernelChoice =
-  | { kind: 'current'; probe: KernelProbe; reason: string }
-  | { kind: 'uml'; probe: KernelProbe; kernelPath: string; reason: string; guest: UmlProbe };
+  | { kind: 'current'; placement: 'host'; probe: KernelProbe; reason: string; placements: PlacementReport[] }
+  | { kind: 'guest'; placement: string; probe: KernelProbe; kernelPath: string; reason: string; guest: UmlProbe; placements: PlacementReport[] };
 
-export class EnvironmentError extends Error {
-  override name = 'EnvironmentError';
-}
+export { EnvironmentError };
 
 /** Root is needed for namespaces; checked first so the message says so plainly. */
 export function requireRoot(): void {
@@ -26,42 +29,45 @@ export interface ChooseKernelOptions {
   runner?: ProcessRunner;
   /** The tools the run will call, refused up front when missing. */
   tools?: readonly string[];
-  /** The UML binary to use if it comes to that (`--kernel`); default: linux.uml on PATH. */
-  umlKernel?: string;
-  /** Proves that the guest runs a process; a test passes its own. */
-  probeGuest?: typeof probeUml;
+  /** The guest kernel to use if it comes to that (`--kernel`); default: the backend's own. */
+  guestKernel?: string;
+  /** Proves that a UML guest runs a process; a test passes its own. */
+  probeUml?: PlacementContext['probeUml'];
+  /** The placements to try, in order; default: all of them (placements.ts). */
+  placements?: readonly Placement[];
 }
 
 /**
- * LVS_HARNESS_KERNEL=auto (default) probes; `host` insists on the running kernel; `uml`
- * insists on User-Mode Linux. Root and the `tools` the run will call are checked first.
+ * LVS_HARNESS_KERNEL=auto (default) tries every placement in order; a placement's name
+ * (host, uml) insists on that one. Root and the `tools` the run will call are checked first.
+ * Inside a guest only the running kernel is considered: guests do not nest.
  */
 export async function chooseKernel(options: ChooseKernelOptions = {}): Promise<KernelChoice> {
-  const { runner = new ProcessRunner(), tools = BUILD_TOOLS, probeGuest = probeUml } = options;
+  const { runner = new ProcessRunner(), tools = BUILD_TOOLS, placements = PLACEMENTS } = options;
   requireRoot();
   requireTools(tools);
   const wanted = process.env.LVS_HARNESS_KERNEL ?? 'auto';
-  if (!['auto', 'host', 'uml'].includes(wanted)) throw new EnvironmentError(`LVS_HARNESS_KERNEL must be auto, host or uml, got ${JSON.stringify(wanted)}`);
+  const names = placements.map((placement) => placement.name);
+  if (wanted !== 'auto' && !names.includes(wanted)) throw new EnvironmentError(`LVS_HARNESS_KERNEL must be auto, ${names.join(' or ')}, got ${JSON.stringify(wanted)}`);
   const probe = await probeKernel(runner);
-  const kernelName = probe.inGuest ? `User-Mode Linux guest kernel ${probe.release}` : `host kernel ${probe.release}`;
-  const lacks = probe.missing.join('; ');
+  const context: PlacementContext = { runner, probe, guestKernel: options.guestKernel, probeUml: options.probeUml };
 
-  if (probe.inGuest || wanted === 'host' || (wanted === 'auto' && probe.capable)) {
-    if (!probe.capable) throw new EnvironmentError(`the ${kernelName} cannot host an LVS-TUN cluster: ${lacks}`);
-    return { kind: 'current', probe, reason: `the ${kernelName} has IPVS, ipip, veth and bridges: clusters are built in it` };
+  const candidates = inGuest() ? [hostPlacement] : wanted === 'auto' ? placements : placements.filter((placement) => placement.name === wanted);
+  const reports: PlacementReport[] = placements.map((placement) => ({ name: placement.name, label: placement.label, usable: false }));
+  const report = (placement: Placement) => reports.find((entry) => entry.name === placement.name)!;
+  const refusals: string[] = [];
+  for (const placement of candidates) {
+    const assessment = await placement.assess(context);
+    if (!assessment.usable) {
+      report(placement).detail = assessment.why;
+      refusals.push(assessment.why);
+      continue;
+    }
+    Object.assign(report(placement), { usable: true, detail: assessment.reason });
+    const reason = wanted !== 'auto' && !inGuest() ? `LVS_HARNESS_KERNEL=${wanted}: ${assessment.reason}` : [...refusals, assessment.reason].join(': ');
+    if (!placement.backend) return { kind: 'current', placement: 'host', probe, reason, placements: reports };
+    return { kind: 'guest', placement: placement.name, probe, kernelPath: assessment.kernelPath!, reason, guest: assessment.guest!, placements: reports };
   }
-  const kernelPath = options.umlKernel ?? findTool('linux.uml');
-  if (options.umlKernel && !existsSync(options.umlKernel)) throw new EnvironmentError(`--kernel: no User-Mode Linux kernel at ${options.umlKernel}`);
-  if (!kernelPath) {
-    const why = wanted === 'uml' ? 'LVS_HARNESS_KERNEL=uml asks for User-Mode Linux' : `the ${kernelName} cannot host an LVS-TUN cluster (${lacks})`;
-    throw new EnvironmentError(`${why}, and User-Mode Linux is not installed: apt-get install -y user-mode-linux kmod (or bash scripts/setup.sh)`);
-  }
-  // Installed is not working: on some CPUs UML dies at init. One boot (cached) says which.
-  const guest = await probeGuest(kernelPath);
-  const proof = `it booted and ran a process${guest.xstateFix.needed ? ", with the harness's ptrace fix for this CPU's large XSAVE state" : ''}`;
-  const reason =
-    wanted === 'uml'
-      ? `LVS_HARNESS_KERNEL=uml: clusters are built inside User-Mode Linux ${guest.guestRelease} (${kernelPath}; ${proof})`
-      : `the ${kernelName} lacks ${lacks}: clusters are built inside User-Mode Linux ${guest.guestRelease} (${kernelPath}; ${proof})`;
-  return { kind: 'uml', probe, kernelPath, reason, guest };
+  if (refusals.length === 1) throw new EnvironmentError(refusals[0]!);
+  throw new EnvironmentError(`no placement can build clusters here:\n${candidates.map((placement) => `  ${placement.name}: ${report(placement).detail}`).join('\n')}`);
 }

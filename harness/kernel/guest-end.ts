@@ -1,4 +1,4 @@
-// How a User-Mode Linux run ended, in words a user can act on.
+// How a guest's run ended, in words a user can act on; the backend's label names the guest.
 
 export type GuestEnd =
   | { kind: 'powered-off' }
@@ -15,21 +15,22 @@ export interface GuestConsoleReport {
 }
 
 /** The message for a run that did not end with the command's exit status. */
-export function describeGuestEnd(end: GuestEnd, console: GuestConsoleReport): string {
+export function describeGuestEnd(end: GuestEnd, console: GuestConsoleReport, label = 'User-Mode Linux'): string {
+  const kernel = `the ${label} kernel`;
   const what = (() => {
     switch (end.kind) {
       case 'powered-off':
-        return 'the User-Mode Linux kernel powered off';
+        return `${kernel} powered off`;
       case 'no-status':
         return end.startedCommand
-          ? 'the User-Mode Linux kernel stopped before the command reported its exit status'
-          : 'the User-Mode Linux kernel stopped before the command started (boot or init failed)';
+          ? `${kernel} stopped before the command reported its exit status`
+          : `${kernel} stopped before the command started (boot or init failed)`;
       case 'panicked':
-        return 'the User-Mode Linux kernel panicked';
+        return `${kernel} panicked`;
       case 'hung':
-        return `the User-Mode Linux kernel did not finish within ${Math.round(end.timeoutMs / 1000)} s and was killed (hung)`;
+        return `${kernel} did not finish within ${Math.round(end.timeoutMs / 1000)} s and was killed (hung)`;
       case 'killed':
-        return `the User-Mode Linux kernel was killed by ${end.signal}`;
+        return `${kernel} was killed by ${end.signal}`;
     }
   })();
   const quote = (lines: readonly string[]) => lines.map((line) => `  | ${line}`).join('\n');

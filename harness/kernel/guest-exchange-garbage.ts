@@ -8,6 +8,7 @@ import { constants, existsSync } from 'node:fs';
 import { access, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processStartTime } from '../process/process-start-time.js';
+import { inGuest } from './guest-identity.js';
 
 export const EXCHANGE_ROOT = '/var/tmp/lvs-harness';
 const OWNER_FILE = 'owner.json';
@@ -50,7 +51,7 @@ export async function findGuestGarbage(root = EXCHANGE_ROOT, now = Date.now()): 
   // read-write below a read-only root: it could only misjudge. Guests are the host's to collect.
   // (The guest marker may be cleared, as a suite does to act like a capable host: the read-only
   // root tells too.)
-  if (process.env.LVS_HARNESS_GUEST === '1' && root === EXCHANGE_ROOT) return garbage;
+  if (inGuest() && root === EXCHANGE_ROOT) return garbage;
   if (!(await access(root, constants.W_OK).then(() => true, () => false))) return garbage;
   const names = (await readdir(root).catch(() => [] as string[])).filter((name) => name.startsWith('vm-'));
   if (names.length === 0) return garbage;

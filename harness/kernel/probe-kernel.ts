@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { ProcessRunner } from '../process/process-runner.js';
 import { NAMESPACE_PREFIX } from '../plan/cluster-plan.js';
 import { modulesToLoad } from './kernel-modules.js';
+import { inGuest as runsInGuest } from './guest-identity.js';
 
 export interface KernelProbe {
   release: string;
@@ -21,7 +22,7 @@ export interface KernelProbe {
 /** Probes the running kernel; never changes the root namespace beyond loading modules. */
 export async function probeKernel(runner = new ProcessRunner()): Promise<KernelProbe> {
   const missing: string[] = [];
-  const inGuest = process.env.LVS_HARNESS_GUEST === '1';
+  const inGuest = runsInGuest();
   if (!inGuest && existsSync('/proc/modules')) {
     // A module that fails to load is not judged here: the checks below ask the kernel itself.
     await runner.run(['modprobe', '-a', '-q', ...modulesToLoad()], { allowFailure: true }).catch(() => undefined);

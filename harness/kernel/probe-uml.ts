@@ -8,7 +8,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
-import { GuestError, runInUml, type XstateFixReport } from './run-in-uml.js';
+import { GuestError, runGuestJob } from './guest-job.js';
+import { umlBackend, type XstateFixReport } from './uml-backend.js';
 import { xstateFixDisabled, xstateFixPath } from './uml-xstate-fix.js';
 
 export interface UmlProbe {
@@ -82,7 +83,7 @@ export async function probeUml(kernelPath: string, options: ProbeUmlOptions = {}
 async function bootTrivialCommand(kernelPath: string): Promise<Omit<UmlProbe, 'cached' | 'kernelPath'>> {
   let output = '';
   try {
-    const result = await runInUml({
+    const result = await runGuestJob(umlBackend, {
       argv: ['/bin/sh', '-c', `echo "${MARK} $(uname -r)"`],
       kernel: kernelPath,
       memoryMb: 256,

@@ -10,11 +10,23 @@ describe('lvs-harness kernel', () => {
     expect(text.exitCode, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/(has IPVS, ipip, veth and bridges: clusters are built in it|clusters are built inside User-Mode Linux)/);
     const json = await runCli(['kernel', '--json']);
-    const choice = JSON.parse(json.stdout) as { kind: string; reason: string; probe: { capable: boolean; missing: string[] } };
-    expect(['current', 'uml']).toContain(choice.kind);
-    // The choice follows the probe: User-Mode Linux exactly when this kernel lacks something.
-    expect(choice.kind === 'uml').toBe(!choice.probe.capable);
+    const choice = JSON.parse(json.stdout) as {
+      kind: string;
+      placement: string;
+      reason: string;
+      probe: { capable: boolean; missing: string[] };
+      placements: Array<{ name: string; usable: boolean; detail?: string }>;
+    };
+    expect(['current', 'guest']).toContain(choice.kind);
+    // The choice follows the probe: a guest exactly when this kernel lacks something.
+    expect(choice.kind === 'guest').toBe(!choice.probe.capable);
     expect(choice.probe.missing.length === 0).toBe(choice.probe.capable);
+    // Every placement is listed in the order tried, the chosen one usable, every one before it refused with a reason.
+    expect(choice.placements.map((placement) => placement.name)).toEqual(['host', 'uml']);
+    const chosen = choice.placements.findIndex((placement) => placement.name === choice.placement);
+    expect(choice.placements[chosen]!.usable).toBe(true);
+    for (const earlier of choice.placements.slice(0, chosen)) expect(earlier.usable === false && earlier.detail !== undefined).toBe(true);
+    expect(text.stdout).toContain('placements, in the order tried:');
   });
 });
 

@@ -15,6 +15,7 @@ const UML = { ...process.env, LVS_HARNESS_KERNEL: 'uml' } as Record<string, stri
 
 interface KernelJson {
   kind: string;
+  placement: string;
   guest?: { guestRelease: string; xstateFix: { used: boolean; needed: boolean; detail?: string } };
 }
 
@@ -32,7 +33,8 @@ describe("User-Mode Linux's ptrace fix for large XSAVE states", () => {
     const result = await runCli(['kernel', '--json'], { env: UML, timeoutMs: 180_000 });
     expect(result.exitCode, result.stderr).toBe(0);
     const choice = JSON.parse(result.stdout) as KernelJson;
-    expect(choice.kind).toBe('uml');
+    expect(choice.kind).toBe('guest');
+    expect(choice.placement).toBe('uml');
     expect(choice.guest?.guestRelease).toMatch(/^\d+\.\d+\.\d+/);
     expect(choice.guest?.xstateFix.used).toBe(true);
     expect(choice.guest?.xstateFix.needed).toBe(choice.guest?.xstateFix.detail !== undefined);

@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { guestKernelsByFolder } from '../../harness/kernel/guest-exchange-garbage.js';
+import { GUEST_VARIABLE } from '../../harness/kernel/guest-identity.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/harness/cli/main.js', import.meta.url));
 
@@ -41,7 +42,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
  */
 export function asOnACapableHost(): Record<string, string> {
   const env = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  delete env.LVS_HARNESS_GUEST;
+  delete env[GUEST_VARIABLE];
   return env;
 }
 

@@ -12,7 +12,7 @@ import { EXIT_ASSERTION_FAILED, EXIT_OK, UsageError } from '../shared/exit-codes
 import { inChosenKernel } from '../shared/in-chosen-kernel.js';
 import { parseOptions, wholeNumber } from '../shared/parse-options.js';
 import { say } from '../shared/say.js';
-import { umlOptions, umlOptionsHelp, umlSettings } from './vm-command.js';
+import { guestOptions, guestOptionsHelp, guestSettings } from '../shared/guest-options.js';
 
 export const checkCommand: Subcommand = {
   name: 'check',
@@ -38,12 +38,12 @@ report per property with its evidence, then tears the cluster down:
   --keep-captures     keep the captures even when the contract holds
   --bundle OUT        also write a bundle (.tar.gz) with everything needed to replay and read
   --json              print the report as JSON
-${umlOptionsHelp}
+${guestOptionsHelp}
 
 Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment.`,
   async run(args) {
     const { values, positionals } = parseOptions('check', args, {
-      ...umlOptions,
+      ...guestOptions,
       json: { type: 'boolean' },
       connections: { type: 'string' },
       'keep-captures': { type: 'boolean' },
@@ -63,8 +63,8 @@ Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment.`,
     if (values.json) again.push('--json');
     if (values['keep-captures']) again.push('--keep-captures');
     if (bundle) again.push('--bundle', bundle);
-    const settings = umlSettings('check', values);
-    const uml = { ...settings, writableFolders: [...settings.writableFolders, ...(bundle ? [dirname(bundle)] : [])], extraMounts: [file] };
+    const settings = guestSettings('check', values);
+    const guest = { ...settings, writableFolders: [...(settings.writableFolders ?? []), ...(bundle ? [dirname(bundle)] : [])], extraMounts: [file] };
 
     return inChosenKernel(again, async () => {
       say(`building ${topology.name} from ${file}`);
@@ -93,7 +93,7 @@ Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment.`,
         await cluster.stop();
         say(`tore down run ${cluster.runId}`);
       }
-    }, uml, toolsNeeded(topology, assertions));
+    }, guest, toolsNeeded(topology, assertions));
   },
 };
 

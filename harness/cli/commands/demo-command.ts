@@ -11,7 +11,7 @@ import type { Subcommand } from '../shared/command.js';
 import { inChosenKernel } from '../shared/in-chosen-kernel.js';
 import { parseOptions, wholeNumber } from '../shared/parse-options.js';
 import { say } from '../shared/say.js';
-import { umlOptions, umlOptionsHelp, umlSettings } from './vm-command.js';
+import { guestOptions, guestOptionsHelp, guestSettings } from '../shared/guest-options.js';
 
 export const demoCommand: Subcommand = {
   name: 'demo',
@@ -24,9 +24,9 @@ the client to the VIP, each on a new TCP connection, prints who answered, and te
 cluster down. Exits 1 if the answers do not take turns over the real servers.
 
   --count N       how many requests (default 4)
-${umlOptionsHelp}`,
+${guestOptionsHelp}`,
   async run(args) {
-    const { values, positionals } = parseOptions('demo', args, { ...umlOptions, count: { type: 'string' } }, true);
+    const { values, positionals } = parseOptions('demo', args, { ...guestOptions, count: { type: 'string' } }, true);
     if (values.help) return console.log(this.help), 0;
     const file = resolve(positionals[0] ?? packagePath('fixtures', 'topologies', 'seed-tun.yaml'));
     const count = wholeNumber('demo', 'count', values.count, 4);
@@ -55,6 +55,6 @@ ${umlOptionsHelp}`,
         await cluster.stop();
         say(`tore down run ${cluster.runId} in ${Date.now() - stopping} ms`);
       }
-    }, { ...umlSettings('demo', values), extraMounts: [file] }, toolsNeeded(topology));
+    }, { ...guestSettings('demo', values), extraMounts: [file] }, toolsNeeded(topology));
   },
 };

@@ -8,7 +8,8 @@ import { UsageError } from '../shared/exit-codes.js';
 import { inChosenKernel } from '../shared/in-chosen-kernel.js';
 import { parseOptions, splitAtDoubleDash } from '../shared/parse-options.js';
 import { say } from '../shared/say.js';
-import { umlOptions, umlOptionsHelp, umlSettings } from './vm-command.js';
+import { guestOptions, guestOptionsHelp, guestSettings } from '../shared/guest-options.js';
+import { inGuest as runsInGuest } from '../../kernel/guest-identity.js';
 
 export const upCommand: Subcommand = {
   name: 'up',
@@ -26,16 +27,16 @@ the cluster down and exits with the command's exit code.
 The other commands work on the live cluster: request, status, exec, capture, doctor,
 bundle, down.
 
-${umlOptionsHelp}`,
+${guestOptionsHelp}`,
   async run(args) {
     const { before, after } = splitAtDoubleDash(args);
-    const { values, positionals } = parseOptions('up', before, umlOptions);
+    const { values, positionals } = parseOptions('up', before, guestOptions);
     if (values.help) return console.log(this.help), 0;
     if (positionals.length !== 1) throw new UsageError('up: give exactly one topology FILE (lvs-harness up FILE)');
     const file = resolve(positionals[0]!);
     const topology = await loadTopologyFile(file);
     return inChosenKernel(['up', file, ...(after.length > 0 ? ['--', ...after] : [])], async () => {
-      const inGuest = process.env.LVS_HARNESS_GUEST === '1';
+      const inGuest = runsInGuest();
       const keep = after.length === 0 && !inGuest;
       say(`building ${topology.name} from ${file}`);
       // A cluster that does not settle is still there to poke at: up reports it and keeps it.
@@ -54,6 +55,6 @@ ${umlOptionsHelp}`,
         await cluster.stop();
         say(`tore down run ${cluster.runId}`);
       }
-    }, { ...umlSettings('up', values), extraMounts: [file] }, toolsNeeded(topology));
+    }, { ...guestSettings('up', values), extraMounts: [file] }, toolsNeeded(topology));
   },
 };

@@ -1,36 +1,12 @@
-// `lvs-harness vm -- CMD`: run any command inside the User-Mode Linux kernel.
-import { resolve } from 'node:path';
+// `lvs-harness vm -- CMD`: run any command inside a guest kernel (User-Mode Linux).
 import { requireRoot } from '../../kernel/choose-kernel.js';
-import { runInUml } from '../../kernel/run-in-uml.js';
+import { runGuestJob } from '../../kernel/guest-job.js';
+import { guestPlacementNamed } from '../../kernel/placements.js';
+import { guestOptions, guestOptionsHelp, guestSettings } from '../shared/guest-options.js';
 import type { Subcommand } from '../shared/command.js';
 import { UsageError } from '../shared/exit-codes.js';
-import { parseOptions, splitAtDoubleDash, wholeNumber } from '../shared/parse-options.js';
+import { parseOptions, splitAtDoubleDash } from '../shared/parse-options.js';
 import { say } from '../shared/say.js';
-
-export const umlOptions = {
-  kernel: { type: 'string' },
-  modules: { type: 'string' },
-  mem: { type: 'string' },
-  timeout: { type: 'string' },
-  writable: { type: 'string', multiple: true },
-} as const;
-
-export const umlOptionsHelp = `  --kernel PATH   the UML kernel binary (default: linux.uml from Debian's user-mode-linux)
-  --modules DIR   its modules folder (default: /usr/lib/uml/modules/<its release>)
-  --mem MB        the guest's memory (default 2048)
-  --timeout S     kill the kernel and report it hung after S seconds (default 3600)
-  --writable DIR  a host folder the guest may write to (repeatable; the rest is read-only)`;
-
-/** Reads the shared UML options. */
-export function umlSettings(command: string, values: { kernel?: string; modules?: string; mem?: string; timeout?: string; writable?: string[] }) {
-  return {
-    writableFolders: (values.writable ?? []).map((folder) => resolve(folder)),
-    kernel: values.kernel,
-    modulesDir: values.modules,
-    memoryMb: wholeNumber(command, 'mem', values.mem, 2048),
-    timeoutMs: wholeNumber(command, 'timeout', values.timeout, 3600) * 1000,
-  };
-}
 
 export const vmCommand: Subcommand = {
   name: 'vm',
@@ -42,15 +18,19 @@ every scheduler from the UML package's modules, runs COMMAND in the current fold
 powers off. The exit code is COMMAND's. Inside, /tmp and HOME are the guest's own tmpfs,
 and LVS_HARNESS_OUTPUT names a host folder that is kept afterwards if anything is written.
 
-${umlOptionsHelp}`,
+${guestOptionsHelp}
+
+LVS_HARNESS_KERNEL names the guest backend (uml, the default).`,
   async run(args) {
     const { before, after } = splitAtDoubleDash(args);
-    const { values, positionals } = parseOptions('vm', before, umlOptions, true);
+    const { values, positionals } = parseOptions('vm', before, guestOptions, true);
     if (values.help) return console.log(this.help), 0;
     const argv = [...positionals, ...after];
     if (argv.length === 0) throw new UsageError('vm: no command given (lvs-harness vm -- COMMAND [ARG...])');
     requireRoot();
-    const result = await runInUml({ argv, ...umlSettings('vm', values) });
+    const placement = guestPlacementNamed(process.env.LVS_HARNESS_KERNEL);
+    const { kernel, modulesDir, memoryMb, timeoutMs, writableFolders } = guestSettings('vm', values);
+    const result = await runGuestJob(placement.backend, { argv, kernel, modulesDir, memoryMb, timeoutMs, shares: { write: writableFolders } });
     if (result.outputDir) say(`the guest's output is kept in ${result.outputDir}`);
     return result.exitCode;
   },

@@ -4,7 +4,7 @@ import { VerdictError } from '../../verdicts/verdict.js';
 import { TopologyError } from '../../topology/topology-error.js';
 import { EnvironmentError } from '../../kernel/choose-kernel.js';
 import { MissingToolError } from '../../process/find-tool.js';
-import { GuestError } from '../../kernel/run-in-uml.js';
+import { GuestError } from '../../kernel/guest-job.js';
 import { NoSuchRunError } from '../../cluster/live-run.js';
 import { UmlUnusableError } from '../../kernel/probe-uml.js';
 

@@ -1,33 +1,32 @@
 // Runs work in the kernel chosen for clusters: here when this kernel can, otherwise by
-// running the same lvs-harness command again inside User-Mode Linux.
+// running the same lvs-harness command again inside the chosen guest.
 import { fileURLToPath } from 'node:url';
-import { chooseKernel } from '../../kernel/choose-kernel.js';
+import { chooseKernel, type KernelChoice } from '../../kernel/choose-kernel.js';
+import { runGuestJob, type GuestJob } from '../../kernel/guest-job.js';
+import { placementNamed } from '../../kernel/placements.js';
 import { BUILD_TOOLS } from '../../plan/tools-needed.js';
-import { runInUml } from '../../kernel/run-in-uml.js';
+import type { GuestSettings } from './guest-options.js';
 import { say } from './say.js';
-
-export interface UmlSettings {
-  kernel?: string;
-  modulesDir?: string;
-  memoryMb?: number;
-  timeoutMs?: number;
-  /** Host folders the command writes to, made writable inside User-Mode Linux. */
-  writableFolders?: string[];
-  /** Host folders the command reads (a topology file's), made visible even under /tmp. */
-  extraMounts?: string[];
-}
 
 /**
  * Calls `here` when this kernel can host clusters; otherwise reruns this command line
- * (`args`) inside User-Mode Linux and returns its exit code. `tools` are those the command
+ * (`args`) inside the chosen guest and returns its exit code. `tools` are those the command
  * will call, refused up front when missing (the guest sees the host's, so once is enough).
  */
-export async function inChosenKernel(args: readonly string[], here: () => Promise<number>, uml: UmlSettings = {}, tools: readonly string[] = BUILD_TOOLS): Promise<number> {
-  const choice = await chooseKernel({ tools, umlKernel: uml.kernel });
+export async function inChosenKernel(args: readonly string[], here: () => Promise<number>, settings: GuestSettings = {}, tools: readonly string[] = BUILD_TOOLS): Promise<number> {
+  const choice = await chooseKernel({ tools, guestKernel: settings.kernel });
   say(`kernel: ${choice.reason}`);
   if (choice.kind === 'current') return here();
+  const backend = placementNamed(choice.placement)?.backend;
+  if (!backend) throw new Error(`the chosen placement ${choice.placement} has no guest backend`);
   const self = fileURLToPath(new URL('../main.js', import.meta.url));
-  const result = await runInUml({ argv: [process.execPath, self, ...args], ...uml, kernel: uml.kernel ?? choice.kernelPath });
+  const result = await runGuestJob(backend, guestJobFor([process.execPath, self, ...args], settings, choice));
   if (result.outputDir) say(`the guest's evidence is kept in ${result.outputDir}`);
   return result.exitCode;
+}
+
+/** The job that reruns `argv` in the chosen guest: the kernel the choice booted, unless the user named one. */
+export function guestJobFor(argv: readonly string[], settings: GuestSettings, choice: Extract<KernelChoice, { kind: 'guest' }>): GuestJob {
+  const { kernel, writableFolders, extraMounts, ...rest } = settings;
+  return { argv, ...rest, kernel: kernel ?? choice.kernelPath, shares: { read: extraMounts, write: writableFolders } };
 }

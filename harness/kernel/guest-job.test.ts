@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { encodeCommand, pathsHiddenByGuestTmp } from './run-in-uml.js';
+import { encodeCommand, pathsHiddenByGuestTmp } from './guest-job.js';
 
-describe('preparing a User-Mode Linux job', () => {
+describe('preparing a guest job', () => {
   it("links entries directly in /tmp and mounts deeper folders, leaving the guest's /tmp its own", () => {
     expect(pathsHiddenByGuestTmp(['/work/main', '/tmp/topology.yaml', '/tmp/clone/fixtures/seed.yaml', '/tmp/clone', '/var/tmp/x'])).toEqual({
       folders: ['/tmp/clone/fixtures/seed.yaml'],

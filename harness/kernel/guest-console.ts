@@ -1,0 +1,49 @@
+// A guest's console as the host takes it in, whatever the backend: what the command prints is
+// streamed to the user (between the job's marker lines), and the kernel's last lines and the
+// telling ones are kept for the report of a guest that did not end well.
+import { ConsoleFilter, InteractiveConsoleFilter } from './console-filter.js';
+import { TellingLines } from './guest-console-diagnosis.js';
+
+const CONSOLE_TAIL_LINES = 40;
+
+export interface GuestConsoleOutput {
+  /** Receives the command's standard output (and, interactive, everything); default: this process's stdout. */
+  onConsole?: (text: string) => void;
+}
+
+export class GuestConsole {
+  private readonly tail: string[] = [];
+  private readonly tellingLines = new TellingLines();
+  private readonly filter: ConsoleFilter | InteractiveConsoleFilter;
+  private readonly writeError: (text: string) => void;
+
+  constructor(output: GuestConsoleOutput, interactive: boolean) {
+    const write = output.onConsole ?? ((text: string) => process.stdout.write(text));
+    this.writeError = output.onConsole ?? ((text: string) => process.stderr.write(text));
+    // An interactive session (a shell) needs its prompt as it comes, not line by line.
+    this.filter = interactive ? new InteractiveConsoleFilter(write) : new ConsoleFilter(write);
+  }
+
+  /** The guest's main console: the command's output between the markers, kernel chatter around it. */
+  acceptConsole(chunk: string): void {
+    this.filter.accept(chunk);
+    this.remember(chunk);
+  }
+
+  /** The guest's second console, the command's standard error: streamed once the command started. */
+  acceptErrorConsole(chunk: string): void {
+    if (this.filter.commandStarted) this.writeError(chunk.replace(/\r\n/g, '\n'));
+    this.remember(chunk);
+  }
+
+  /** The last lines and the telling ones, for the report of the guest's end. */
+  seen(): { consoleTail: string; telling: string[] } {
+    return { consoleTail: this.tail.slice(-CONSOLE_TAIL_LINES).join('\n'), telling: this.tellingLines.all() };
+  }
+
+  private remember(chunk: string): void {
+    this.tellingLines.accept(chunk);
+    this.tail.push(...chunk.split(/\r?\n/));
+    if (this.tail.length > CONSOLE_TAIL_LINES * 2) this.tail.splice(0, this.tail.length - CONSOLE_TAIL_LINES);
+  }
+}
