@@ -6,10 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import { AbortError } from 'p-retry';
 import { processesInNamespaces } from '../process/namespace-processes.js';
-import { CommandError } from '../process/command-error.js';
+import { ProcessExitedEarlyError } from '../process/command-error.js';
+import { startManagedProcess, type ManagedProcess } from '../process/managed-process.js';
 import type { ProcessRunner } from '../process/process-runner.js';
-import type { RunningProcess } from '../process/running-process.js';
-import { stopPid } from '../process/stop-pid.js';
 import { waitFor } from '../process/wait-for.js';
 import { withoutLogDate } from './keepalived-command.js';
 
@@ -31,68 +30,38 @@ export class KeepalivedProcess {
   private constructor(
     readonly director: string,
     readonly netns: string | undefined,
-    private readonly argv: readonly string[],
-    private readonly logFile: string,
-    private readonly attached?: RunningProcess,
-    readonly pid?: number,
+    private readonly daemon: ManagedProcess,
   ) {}
 
   /** Starts keepalived; readiness is the caller's (the IPVS table, the VIP), not a line. */
   static async spawn(runner: ProcessRunner, options: KeepalivedSpawnOptions): Promise<KeepalivedProcess> {
-    const { director, netns, argv, logFile } = options;
-    if (options.detached) {
-      const pid = await runner.spawnDetached(argv, { netns, logFile });
-      return new KeepalivedProcess(director, netns, argv, logFile, undefined, pid);
-    }
-    const running = runner.spawn(argv, { netns, label: `keepalived on ${director}`, logFile });
-    return new KeepalivedProcess(director, netns, argv, logFile, running, running.pid);
+    const { director, netns, argv, logFile, detached } = options;
+    return new KeepalivedProcess(director, netns, await startManagedProcess(runner, argv, { netns, label: `keepalived on ${director}`, logFile, detached, formatLine: withoutLogDate }));
+  }
+
+  get pid(): number | undefined {
+    return this.daemon.pid;
   }
 
   get running(): boolean {
-    if (this.attached) return this.attached.running;
-    if (this.pid === undefined) return false;
-    try {
-      process.kill(this.pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
+    return this.daemon.running;
   }
 
   /** Subscribes to keepalived's log lines (date removed); attached processes only. */
   onLine(listener: (line: string) => void): () => void {
-    if (!this.attached) return () => {};
-    return this.attached.onLine((line) => {
+    return this.daemon.onLine((line) => {
       if (line !== '') listener(withoutLogDate(line));
     });
   }
 
   /** keepalived's last lines, without dates. */
-  async lastWords(lines = LAST_WORDS_LINES): Promise<string> {
-    const text = this.attached ? this.attached.lastOutput(lines) : await readFile(this.logFile, 'utf8').catch(() => '');
-    return text
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .slice(-lines)
-      .map(withoutLogDate)
-      .join('\n');
+  lastWords(lines = LAST_WORDS_LINES): Promise<string> {
+    return this.daemon.lastWords(lines);
   }
 
-  /** The error for a keepalived that ended while the harness was waiting for something. */
-  async exitedError(awaiting: string): Promise<CommandError> {
-    const exit = this.attached ? await this.attached.exited : {};
-    const how = exit.signal ? `was killed by ${exit.signal}` : exit.exitCode !== undefined ? `exited with code ${exit.exitCode}` : 'exited';
-    return new CommandError({
-      argv: this.argv,
-      netns: this.netns,
-      exitCode: exit.exitCode,
-      signal: exit.signal,
-      stdout: '',
-      stderr: await this.lastWords(),
-      durationMs: 0,
-      timedOut: false,
-      startError: `keepalived on ${this.director} ${how} before ${awaiting}`,
-    });
+  /** The error for a keepalived that ended while the harness was waiting for something, with its last words. */
+  exitedError(awaiting: string): Promise<ProcessExitedEarlyError> {
+    return this.daemon.exitedEarlyError(awaiting);
   }
 
   /**
@@ -102,8 +71,7 @@ export class KeepalivedProcess {
    */
   async stop(signal: KeepalivedStopSignal = 'SIGTERM'): Promise<void> {
     if (signal === 'SIGTERM') {
-      if (this.attached) await this.attached.stop();
-      else if (this.pid !== undefined) await stopPid(this.pid, `keepalived on ${this.director}`);
+      await this.daemon.stop();
       return;
     }
     await waitFor(
@@ -124,7 +92,7 @@ export class KeepalivedProcess {
       },
       { timeoutMs: 5_000, awaiting: `every keepalived process on ${this.director} to exit after SIGKILL`, intervalMs: 10 },
     );
-    await this.attached?.exited;
+    await this.daemon.waitForExit();
   }
 }
 

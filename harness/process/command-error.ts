@@ -36,6 +36,11 @@ export class CommandError extends Error {
   }
 }
 
+/** A server or daemon that exited while the harness waited on it: its own kind, so callers can tell it from a command that failed. */
+export class ProcessExitedEarlyError extends CommandError {
+  override name = 'ProcessExitedEarlyError';
+}
+
 /** Quotes an argument vector for display (and for replay scripts), POSIX-shell style. */
 export function quoteCommand(argv: readonly string[]): string {
   return argv.map(quoteArgument).join(' ');

@@ -2,7 +2,7 @@
 // and a stop that is idempotent and ends in SIGKILL if SIGTERM is not enough.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { ResultPromise } from 'execa';
-import { CommandError } from './command-error.js';
+import { ProcessExitedEarlyError } from './command-error.js';
 
 export interface RunningProcessInfo {
   argv: readonly string[];
@@ -109,8 +109,8 @@ export class RunningProcess {
     for (const listener of this.lineListeners) listener(line);
   }
 
-  private exitedEarlyError(awaiting: string): CommandError {
-    return new CommandError({
+  private exitedEarlyError(awaiting: string): ProcessExitedEarlyError {
+    return new ProcessExitedEarlyError({
       argv: this.info.argv,
       netns: this.info.netns,
       stdout: '',
