@@ -20,6 +20,22 @@ export type PitfallId =
   | 'ipvs-table-differs'
   | 'uplink-down';
 
+/** Each pitfall in a few words, for `doctor --help` and the README (a Record: none can be left out). */
+export const PITFALL_SUMMARIES: Record<PitfallId, string> = {
+  'uplink-down': "a host's uplink down or missing",
+  'tunl0-missing': 'tunl0 missing on a real server (no ipip)',
+  'tunl0-down': "a real server's tunl0 down",
+  'vip-missing-on-real-server': 'the VIP missing on a real server',
+  'replies-into-tunnel': "a real server's replies to the client routed into tunl0 (or not routed at all)",
+  'rp-filter-on-tunl0': "strict effective rp_filter on a real server's tunl0",
+  'arp-ignore': 'arp_ignore below 1 on a real server (it answers ARP for the VIP)',
+  'arp-announce': 'arp_announce below 2 on a real server (a note: LVS-TUN works without it)',
+  'director-ip-forward': "the director's ip_forward off (a pitfall with NAT real servers, a note otherwise)",
+  'director-send-redirects': "the director's send_redirects on (a note)",
+  'vip-missing-on-director': 'the VIP missing on the only director',
+  'ipvs-table-differs': "a director's IPVS table (each director's, a VRRP backup's too) that differs from the topology",
+};
+
 export interface Finding {
   pitfall: PitfallId;
   /**
@@ -131,6 +147,20 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
   // Nor where the uplink is down: the missing route follows from that finding.
   const uplinkUp = hostState.links.find((link) => link.name === uplink)?.up === true;
   const reply = holds(vip) && uplinkUp ? hostState.replyRoute : undefined;
+  /**
+   * Runnable as printed: the VIP held with a wider prefix on tunl0 (the walkthrough's /24)
+   * narrowed to /32, which takes its subnet route through the tunnel with it; any other
+   * device's route to the segment deleted; the uplink's route put (back) in place.
+   */
+  const replyRouteFix = () => {
+    const { subnet } = topology.segment;
+    const wide = (tunl0?.addresses ?? []).filter((cidr) => cidr.startsWith(`${vip}/`) && cidr !== `${vip}/32`);
+    const steps = wide.map((cidr) => fix('ip', 'addr', 'del', cidr, 'dev', 'tunl0'));
+    if (wide.length > 0 && !tunl0!.addresses.includes(`${vip}/32`)) steps.push(fix('ip', 'addr', 'add', `${vip}/32`, 'dev', 'tunl0'));
+    if (wide.length === 0 && reply?.device && reply.device !== uplink) steps.push(fix('ip', 'route', 'del', subnet, 'dev', reply.device));
+    steps.push(fix('ip', 'route', 'replace', subnet, 'dev', uplink));
+    return steps.join(' && ');
+  };
   if (reply && reply.device !== uplink) {
     const tunl0Mtu = tunl0?.mtu ?? 1480;
     findings.push({
@@ -143,9 +173,7 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
       why: reply.device
         ? `replies must go straight to the client on the uplink; tunl0 is an IP-in-IP device with no remote end (MTU ${tunl0Mtu}), so what it sends never reaches the client. A VIP with a /${topology.segment.prefixLength} on tunl0, as the walkthrough sets it, adds a route for ${topology.segment.subnet} through the tunnel that wins once the uplink's route is re-added`
         : 'a real server answers from the VIP straight to the client; without a route it cannot answer at all',
-      fix: reply.device
-        ? `${fix('ip', 'route', 'del', topology.segment.subnet, 'dev', reply.device)} (and hold the VIP as /32 on tunl0)`
-        : fix('ip', 'route', 'add', topology.segment.subnet, 'dev', uplink),
+      fix: replyRouteFix(),
     });
   }
   const rpFilter = effective('rp_filter', 'tunl0');

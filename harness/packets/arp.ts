@@ -1,6 +1,6 @@
 // ARP, so captures show who answered for the VIP (a real server that answers
 // ARP for the VIP steals the traffic from the director).
-import { formatHexBytes, formatIpv4, readUint16 } from './byte-fields.js';
+import { formatHexBytes, ipv4AddressAt, readUint16 } from './byte-fields.js';
 import type { ArpPacket } from './decoded-packet.js';
 import { requireBytes } from './layer-error.js';
 
@@ -12,7 +12,7 @@ export function decodeArp(bytes: Uint8Array, offset: number): ArpPacket {
   requireBytes(bytes, offset, 8 + 2 * (hardwareLength + protocolLength), 'arp', 'addresses');
   const operation = readUint16(bytes, offset + 6);
   const formatProtocol = (at: number) =>
-    protocolLength === 4 ? formatIpv4(bytes, at) : formatHexBytes(bytes, at, protocolLength);
+    protocolLength === 4 ? ipv4AddressAt(bytes, at) : formatHexBytes(bytes, at, protocolLength);
   const senderAt = offset + 8;
   const targetAt = senderAt + hardwareLength + protocolLength;
   return {

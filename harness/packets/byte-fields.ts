@@ -17,7 +17,7 @@ export function formatMac(bytes: Uint8Array, offset: number): string {
 }
 
 /** Formats 4 bytes as a dotted quad. */
-export function formatIpv4(bytes: Uint8Array, offset: number): string {
+export function ipv4AddressAt(bytes: Uint8Array, offset: number): string {
   return `${bytes[offset] ?? 0}.${bytes[offset + 1] ?? 0}.${bytes[offset + 2] ?? 0}.${bytes[offset + 3] ?? 0}`;
 }
 

@@ -21,14 +21,14 @@ export function formatPacket(packet: DecodedPacket): string {
 }
 
 /** Summary of an IPv4 packet and its payload, without the link layer (also used for tunl0 captures). */
-export function formatIpv4(ip: Ipv4Packet): string {
+export function formatIpv4Packet(ip: Ipv4Packet): string {
   const fragment = ip.fragmentOffset > 0 || ip.moreFragments ? ` (frag ${ip.identification}@${ip.fragmentOffset}${ip.moreFragments ? '+' : ''})` : '';
   if (ip.tcp) return `${ip.source}.${ip.tcp.sourcePort} > ${ip.destination}.${ip.tcp.destinationPort}: ${formatTcp(ip.tcp)}${fragment}`;
   if (ip.udp) {
     return `${ip.source}.${ip.udp.sourcePort} > ${ip.destination}.${ip.udp.destinationPort}: UDP, length ${ip.udp.payloadLength}${fragment}`;
   }
   const addresses = `${ip.source} > ${ip.destination}`;
-  if (ip.inner) return `${addresses}: IPIP ${formatIpv4(ip.inner)}`;
+  if (ip.inner) return `${addresses}: IPIP ${formatIpv4Packet(ip.inner)}`;
   const name = ipProtocolName(ip.protocol) ?? `ip-proto-${ip.protocol}`;
   return `${addresses}: ${name}, length ${ip.totalLength - ip.headerLength}${fragment}`;
 }
@@ -41,7 +41,7 @@ export function formatTcp(tcp: TcpSegment): string {
 }
 
 function formatNetwork(packet: DecodedPacket): string | undefined {
-  if (packet.ipv4) return formatIpv4(packet.ipv4);
+  if (packet.ipv4) return formatIpv4Packet(packet.ipv4);
   if (packet.arp) return formatArp(packet.arp);
   if (packet.unknown) return `${packet.unknown.protocol}, length ${packet.unknown.capturedLength}`;
   return undefined;

@@ -1,6 +1,6 @@
 // The IPv4 header alone; payload dispatch lives in protocol-registry.ts so
 // IP-in-IP can recurse without this file knowing any upper protocol.
-import { formatIpv4, internetChecksum, readUint16 } from './byte-fields.js';
+import { ipv4AddressAt, internetChecksum, readUint16 } from './byte-fields.js';
 import type { Ipv4Packet } from './decoded-packet.js';
 import { LayerError, requireBytes } from './layer-error.js';
 
@@ -23,8 +23,8 @@ export function decodeIpv4Header(bytes: Uint8Array, offset: number): Ipv4Packet 
     protocol: bytes[offset + 9] ?? 0,
     headerChecksum: readUint16(bytes, offset + 10),
     headerChecksumValid: internetChecksum(bytes, offset, headerLength) === 0,
-    source: formatIpv4(bytes, offset + 12),
-    destination: formatIpv4(bytes, offset + 16),
+    source: ipv4AddressAt(bytes, offset + 12),
+    destination: ipv4AddressAt(bytes, offset + 16),
     dontFragment: (flagsAndOffset & 0x4000) !== 0,
     moreFragments: (flagsAndOffset & 0x2000) !== 0,
     fragmentOffset: (flagsAndOffset & 0x1fff) * 8,

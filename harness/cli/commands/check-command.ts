@@ -7,6 +7,7 @@ import { ASSERTIONS, formatCheckReport, runChecks, type AssertionName } from '..
 import { writeBundle } from '../../bundle/write-bundle.js';
 import { toolsNeeded } from '../../plan/tools-needed.js';
 import { loadTopologyFile } from '../../topology/load-topology.js';
+import { DEFAULT_ASSERTIONS } from '../../topology/topology.js';
 import type { Subcommand } from '../shared/command.js';
 import { EXIT_ASSERTION_FAILED, EXIT_OK, UsageError } from '../shared/exit-codes.js';
 import { inChosenKernel } from '../shared/in-chosen-kernel.js';
@@ -32,7 +33,7 @@ report per property with its evidence, then tears the cluster down:
   doctor         the hosts' kernel state read against the known LVS-TUN pitfalls
 
   --assert LIST       comma-separated subset of: ${ASSERTIONS.join(', ')} (default: the
-                      file's assertions, or distribution, tun-contract and doctor)
+                      file's assertions, or ${DEFAULT_ASSERTIONS.join(', ')})
   --connections N     connections per assertion (default: from the topology, two cycles of
                       the scheduler's turns, each client address twice, at least 8)
   --keep-captures     keep the captures even when the contract holds

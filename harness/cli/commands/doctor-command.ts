@@ -1,6 +1,6 @@
 // `lvs-harness doctor`: the known LVS-TUN pitfalls in a live cluster, why each breaks the
 // tunnel, and the command that fixes it.
-import { diagnoseCluster, formatFindings } from '../../doctor/diagnose.js';
+import { diagnoseCluster, formatFindings, PITFALL_SUMMARIES } from '../../doctor/diagnose.js';
 import { readClusterState } from '../../doctor/read-cluster-state.js';
 import type { Subcommand } from '../shared/command.js';
 import { EXIT_ASSERTION_FAILED, EXIT_OK } from '../shared/exit-codes.js';
@@ -12,11 +12,11 @@ export const doctorCommand: Subcommand = {
   summary: 'read a live cluster and report the known LVS-TUN pitfalls, with fixes',
   help: `Usage: lvs-harness doctor [--run ID] [--json]
 
-Reads every host's links, addresses and sysctls and the director's IPVS table, and reports
-each known pitfall: effective rp_filter on a real server's tunl0, arp_ignore and
-arp_announce on real servers, tunl0 missing or down, the VIP missing on a real server or
-the director, the director's ip_forward and send_redirects, an IPVS table that differs from
-the topology. Exits 1 when it finds any.
+Reads every host's links, addresses, sysctls and (on real servers) the reply route, and each
+director's IPVS table, and reports each known pitfall with why it breaks LVS-TUN and the
+command that fixes it:
+${Object.entries(PITFALL_SUMMARIES).map(([pitfall, summary]) => `  ${pitfall.padEnd(27)} ${summary}`).join('\n')}
+Exits 1 when it finds any pitfall; notes are printed and do not fail.
 
 ${runOptionHelp}
   --json        print the findings as JSON`,
