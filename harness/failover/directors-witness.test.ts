@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpOutcome } from '../traffic/http-outcome.js';
 import { testTopology } from '../topology/test-support/test-topology.js';
+import { returnedAfter } from './test-support/real-server-return.js';
 import { describeWitness, isTelling, type DirectorsWitness } from './directors-witness.js';
 import { judgeRealServerReturn } from './failover-real-server.js';
 
@@ -54,15 +55,7 @@ describe("the directors' witness to a real-server scenario", () => {
   });
 
   it("ends a failed return's message, so the failure names its cause", () => {
-    const verdict = judgeRealServerReturn(topology, {
-      server: 'web1',
-      weight: 1,
-      returnedMs: 1_200,
-      finalState: { present: true, weight: 1 },
-      waitedMs: 1_200,
-      outcomes: [from('web1', 49312), from('web2', 49314), from('web2', 49320), from('web1', 49332)],
-      witness: flap,
-    });
+    const verdict = judgeRealServerReturn(topology, returnedAfter(1_200, [from('web1', 49312), from('web2', 49314), from('web2', 49320), from('web1', 49332)], { witness: flap }));
     expect(verdict.ok).toBe(false);
     expect(verdict.message).toContain('round-robin did not resume');
     expect(verdict.message).toContain('+310 lvs2: (VI_51) Entering MASTER STATE');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpOutcome } from '../traffic/http-outcome.js';
 import { testTopology } from '../topology/test-support/test-topology.js';
+import { returnedAfter } from './test-support/real-server-return.js';
 import {
   judgeRealServerFailover,
   judgeRealServerReturn,
@@ -93,14 +94,7 @@ describe('judging a real-server failover', () => {
 
 describe("judging a real server's return", () => {
   it('passes when it is back with its weight and round-robin resumed', () => {
-    const verdict = judgeRealServerReturn(topology, {
-      server: 'web1',
-      weight: 1,
-      returnedMs: 2_051.2,
-      finalState: { present: true, weight: 1 },
-      waitedMs: 2_052,
-      outcomes: ['web1', 'web2', 'web1', 'web2'].map(from),
-    });
+    const verdict = judgeRealServerReturn(topology, returnedAfter(2_051.2, ['web1', 'web2', 'web1', 'web2'].map(from)));
     expect(verdict).toMatchObject({ property: 'real-server return', ok: true });
     expect(verdict.message).toBe('web1 came back into the table with weight 1 2051 ms after its HTTP server started; round-robin resumed: 4 connections, answers took turns: web1 2, web2 2');
   });
@@ -108,14 +102,7 @@ describe("judging a real server's return", () => {
   it('fails when it never came back, or round-robin did not resume', () => {
     const never = judgeRealServerReturn(topology, { server: 'web1', weight: 1, finalState: { present: false }, waitedMs: 20_000, outcomes: [] });
     expect(never.message).toBe('web1 did not come back: it was still not in the table, not in it with weight 1, 20000 ms after its HTTP server started again');
-    const lopsided = judgeRealServerReturn(topology, {
-      server: 'web1',
-      weight: 1,
-      returnedMs: 900,
-      finalState: { present: true, weight: 1 },
-      waitedMs: 900,
-      outcomes: ['web2', 'web2', 'web2', 'web2'].map(from),
-    });
+    const lopsided = judgeRealServerReturn(topology, returnedAfter(900, ['web2', 'web2', 'web2', 'web2'].map(from)));
     expect(lopsided.ok).toBe(false);
     expect(lopsided.message).toContain('web1 is back in the table, but round-robin did not resume: answers do not take turns');
   });
