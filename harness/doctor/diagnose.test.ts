@@ -68,6 +68,15 @@ describe('the doctor', () => {
     expect(pitfalls(stateWith((hosts) => (hosts.get('web1')!.replyRoute = { device: 'tunl0' })))).toEqual(['replies-into-tunnel@web1']);
     const [noRoute] = diagnoseCluster(topology, stateWith((hosts) => (hosts.get('web1')!.replyRoute = {})));
     expect(noRoute).toMatchObject({ pitfall: 'replies-into-tunnel', problem: 'web1 has no route from the VIP back to the client' });
+    expect(noRoute!.fix).toBe('ip netns exec ns-web1 ip route replace 192.168.73.0/24 dev eth0');
+    // The walkthrough's VIP/24 on tunl0: narrowed to /32 (its tunnel route goes with it), the uplink's route put back.
+    const [wide] = diagnoseCluster(topology, stateWith((hosts) => {
+      hosts.get('web1')!.links[1]!.addresses = ['192.168.73.120/24'];
+      hosts.get('web1')!.replyRoute = { device: 'tunl0' };
+    }));
+    expect(wide!.fix).toBe(
+      'ip netns exec ns-web1 ip addr del 192.168.73.120/24 dev tunl0 && ip netns exec ns-web1 ip addr add 192.168.73.120/32 dev tunl0 && ip netns exec ns-web1 ip route replace 192.168.73.0/24 dev eth0',
+    );
     // Without the VIP there is no reply to route: only the missing VIP is reported.
     const withoutVip = stateWith((hosts) => {
       hosts.get('web1')!.links[1]!.addresses = [];
@@ -114,5 +123,30 @@ describe('the doctor', () => {
         '  why: packets come out of tunl0 from the client, whose route is via the uplink, so strict rp_filter drops every one of them\n' +
         '  fix: ip netns exec ns-web1 sysctl -w net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0',
     );
+  });
+
+  it("judges the plan's uplink, whatever it is named: up0 instead of eth0", () => {
+    /** The healthy cluster with every host's eth0 (links, reply route, sysctl keys) renamed up0. */
+    const onUp0 = (change: (hosts: Map<string, HostState>) => void = () => {}): ClusterState => {
+      const state = stateWith((hosts) => {
+        for (const host of hosts.values()) {
+          host.links = host.links.map((link) => (link.name === 'eth0' ? { ...link, name: 'up0' } : link));
+          if (host.replyRoute?.device === 'eth0') host.replyRoute = { device: 'up0' };
+          host.sysctls = Object.fromEntries(Object.entries(host.sysctls).map(([key, value]) => [key.replace('.eth0.', '.up0.'), value]));
+        }
+        change(hosts);
+      });
+      return { ...state, uplink: 'up0' };
+    };
+    expect(pitfalls(onUp0())).toEqual([]);
+
+    const state = onUp0((hosts) => (hosts.get('web1')!.links.find((link) => link.name === 'up0')!.up = false));
+    const findings = diagnoseCluster(topology, state);
+    expect(findings.map((finding) => `${finding.pitfall}@${finding.host}`)).toEqual(['uplink-down@web1']);
+    const [down] = findings;
+    expect(down!.problem).toContain('up0');
+    expect(down!.problem).not.toContain('eth0');
+    expect(down!.fix).toBe('ip netns exec ns-web1 ip link set up0 up');
+    expect(down!.fix).not.toContain('eth0');
   });
 });
