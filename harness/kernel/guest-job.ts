@@ -86,6 +86,11 @@ export class GuestError extends Error {
   }
 }
 
+/** A guest kernel that is installed but cannot run a process on this machine (its backend's probe says why). */
+export class GuestUnusableError extends Error {
+  override name = 'GuestUnusableError';
+}
+
 const DEFAULT_TIMEOUT_MS = 60 * 60_000;
 const DEFAULT_MEMORY_MB = 2048;
 

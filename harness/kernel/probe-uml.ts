@@ -8,7 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
-import { GuestError, runGuestJob } from './guest-job.js';
+import { GuestError, GuestUnusableError, runGuestJob } from './guest-job.js';
 import { umlBackend, type XstateFixReport } from './uml-backend.js';
 import { xstateFixDisabled, xstateFixPath } from './uml-xstate-fix.js';
 
@@ -34,7 +34,7 @@ export interface UmlProbeKey {
   fixBuild: string;
 }
 
-export class UmlUnusableError extends Error {
+export class UmlUnusableError extends GuestUnusableError {
   override name = 'UmlUnusableError';
 }
 

@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { findTool } from '../process/find-tool.js';
 import type { Placement } from './placement.js';
-import { probeUml, UmlUnusableError } from './probe-uml.js';
+import { GuestUnusableError } from './guest-job.js';
+import { probeUml } from './probe-uml.js';
 import { UML_INSTALL_HINT, umlBackend } from './uml-backend.js';
 
 export const umlPlacement: Placement = {
@@ -19,7 +20,7 @@ export const umlPlacement: Placement = {
       const proof = `it booted and ran a process${guest.xstateFix.needed ? ", with the harness's ptrace fix for this CPU's large XSAVE state" : ''}`;
       return { usable: true, reason: `clusters are built inside User-Mode Linux ${guest.guestRelease} (${kernelPath}; ${proof})`, kernelPath, guest };
     } catch (error) {
-      if (error instanceof UmlUnusableError) return { usable: false, why: error.message };
+      if (error instanceof GuestUnusableError) return { usable: false, why: error.message };
       throw error;
     }
   },

@@ -2,11 +2,10 @@
 // "the harness could not run".
 import { VerdictError } from '../../verdicts/verdict.js';
 import { TopologyError } from '../../topology/topology-error.js';
-import { EnvironmentError } from '../../kernel/choose-kernel.js';
+import { EnvironmentError } from '../../kernel/environment-error.js';
 import { MissingToolError } from '../../process/find-tool.js';
-import { GuestError } from '../../kernel/guest-job.js';
+import { GuestError, GuestUnusableError } from '../../kernel/guest-job.js';
 import { NoSuchRunError } from '../../cluster/live-run.js';
-import { UmlUnusableError } from '../../kernel/probe-uml.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ASSERTION_FAILED = 1;
@@ -24,7 +23,7 @@ export function isInputOrEnvironmentError(error: unknown): boolean {
     error instanceof EnvironmentError ||
     error instanceof MissingToolError ||
     error instanceof GuestError ||
-    error instanceof UmlUnusableError ||
+    error instanceof GuestUnusableError ||
     error instanceof NoSuchRunError
   );
 }
