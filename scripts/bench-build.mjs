@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // Benchmark: how long the seed's cluster takes to build and to tear down, per stage, and how
-// many processes a build starts, in the kernel this runs in. Run it in the chosen kernel:
+// many processes a build starts, in the kernel this runs in; beside it, in the same kernel,
+// the reference (scripts/bench-reference.sh: the seed's commands typed one by one, no HTTP
+// servers) and `lvs-harness check` of the seed's topology (build to teardown, the default
+// assertions), with the two ratios the speed targets speak of. Run it in the chosen kernel:
 //   npm run bench            (or: node dist/harness/cli/main.js run -- node scripts/bench-build.mjs [ROUNDS])
 // Prints a table, then one JSON line. Figures are measured, never asserted.
 import { release } from 'node:os';
 import { argv } from 'zx';
+import { execa } from 'execa';
 import { buildCluster } from '../dist/harness/cluster/build-cluster.js';
 import { loadTopologyFile } from '../dist/harness/topology/load-topology.js';
 import { packagePath } from '../dist/harness/package-root.js';
@@ -34,6 +38,18 @@ for (let round = 1; round <= rounds; round += 1) {
   });
 }
 
+// The reference script and the command a user runs, the same number of rounds, same kernel.
+const referenceMs = [];
+const checkMs = [];
+for (let round = 1; round <= rounds; round += 1) {
+  const reference = await execa('bash', [packagePath('scripts', 'bench-reference.sh')]);
+  referenceMs.push(Number(/build_ms=(\d+)/.exec(reference.stdout)?.[1]));
+  const started = performance.now();
+  const check = await execa(process.execPath, [packagePath('dist', 'harness', 'cli', 'main.js'), 'check', packagePath('fixtures', 'topologies', 'seed-tun.yaml')], { reject: false });
+  if (check.exitCode !== 0) throw new Error(`check of the seed's topology failed (exit ${check.exitCode}):\n${check.stdout}\n${check.stderr}`);
+  checkMs.push(Math.round(performance.now() - started));
+}
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const stageNames = Object.keys(results[0].stages);
 console.log(`\nseed cluster build benchmark, ${rounds} rounds, kernel: ${kernel}\n`);
@@ -49,7 +65,16 @@ const summary = {
   medianTeardownMs: median(results.map((r) => r.teardownMs)),
   processStartsPerBuild: results[0].processStarts,
   processStartsPerTeardown: results[0].teardownProcessStarts,
+  medianReferenceBuildMs: median(referenceMs),
+  medianCheckMs: median(checkMs),
   results,
+  referenceMs,
+  checkMs,
 };
+summary.buildToReference = Number((summary.medianBuildMs / summary.medianReferenceBuildMs).toFixed(2));
+summary.checkToReference = Number((summary.medianCheckMs / summary.medianReferenceBuildMs).toFixed(2));
 console.log(`median | ${summary.medianBuildMs} | ${summary.medianTeardownMs} | ${summary.processStartsPerBuild} | ${summary.processStartsPerTeardown}`);
+console.log(`\nreference script (scripts/bench-reference.sh) build ms: ${referenceMs.join(', ')} (median ${summary.medianReferenceBuildMs})`);
+console.log(`lvs-harness check of seed-tun, build to teardown, ms: ${checkMs.join(', ')} (median ${summary.medianCheckMs})`);
+console.log(`harness build / reference: ${summary.buildToReference} (target at most 0.33); check / reference: ${summary.checkToReference} (target at most 1.4)`);
 console.log(JSON.stringify(summary));
