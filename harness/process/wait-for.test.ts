@@ -117,4 +117,19 @@ describe('waitFor', () => {
     );
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
   });
+
+  it('keeps trying after a TypeError or a thrown non-Error, which p-retry alone would give up on at once', async () => {
+    let calls = 0;
+    const value = await waitFor(
+      async () => {
+        calls += 1;
+        if (calls === 1) throw new TypeError("Cannot read properties of undefined (reading 'ready')");
+        if (calls === 2) throw 'not yet';
+        return 'ready';
+      },
+      { timeoutMs: 2_000, awaiting: 'the condition', intervalMs: 5 },
+    );
+    expect(value).toBe('ready');
+    expect(calls).toBe(3);
+  });
 });

@@ -1,6 +1,6 @@
 // The one way to wait for a condition: poll it with p-retry, bounded in time, and on timeout
 // say what was awaited and why the last attempt failed. There are no fixed sleeps.
-import pRetry from 'p-retry';
+import pRetry, { AbortError } from 'p-retry';
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -23,7 +23,15 @@ export async function waitFor<T>(attempt: () => Promise<T>, options: WaitOptions
     return await pRetry(
       async () => {
         attempts += 1;
-        return attempt();
+        try {
+          return await attempt();
+        } catch (error) {
+          // p-retry gives up at once on a TypeError (and on anything not an Error, which it
+          // turns into one); for a condition it is "not yet" like any other failure. An
+          // AbortError still ends the wait now, on purpose.
+          if (error instanceof AbortError || (error instanceof Error && !(error instanceof TypeError))) throw error;
+          throw new Error(error instanceof Error ? error.message : String(error), { cause: error });
+        }
       },
       {
         retries: Number.POSITIVE_INFINITY,
