@@ -17,8 +17,6 @@ import { UndoStack } from '../process/undo-stack.js';
 const MARKER_ATTEMPT_MS = 3_000;
 const MARKER_TIMEOUT_MS = 30_000;
 
-/** The file that marks a capture folder as kept on purpose (gc leaves such folders alone). */
-
 export interface FinishedCapture {
   folder: string;
   points: CapturePoint[];

@@ -2,7 +2,7 @@
 // it back, and records what the client saw: the VIP polled on every director, keepalived's own
 // account of becoming master, requests made back to back from the fault until one succeeds
 // through the new holder, then new connections counted in each director's connection table.
-// The judging is harness/checks'; this only observes, with bounded waits.
+// The judging is failover-director.ts'; this only observes, with bounded waits.
 import type { Cluster } from '../cluster/cluster.js';
 import { newConnections, type IpvsConnection } from '../kernel-state/ipvs-connections.js';
 import { readIpvsConnections } from '../kernel-state/read-kernel-state.js';

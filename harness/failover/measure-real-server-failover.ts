@@ -1,6 +1,6 @@
 // Takes a real server down and brings it back on a cluster under keepalived, and records what
 // happened and when: keepalived's log (the failed check, the removal), the director's table
-// (polled), and the client's requests throughout. The judging is harness/checks'; this only
+// (polled), and the client's requests throughout. The judging is failover-real-server.ts'; this only
 // observes, with bounded waits, and never throws because keepalived did not act.
 import type { Cluster } from '../cluster/cluster.js';
 import { describeTableState, realServerState, type TableState } from '../kernel-state/ipvs-save.js';

@@ -28,9 +28,13 @@ export interface LinkState {
   addresses: string[];
 }
 
-/** A JSON list as `ip -j` prints it; an error names the command when it is not one. Empty output is an empty list. */
-export function parseIpJsonList<T = Record<string, unknown>>(text: string, command: string): T[] {
-  if (text.trim() === '') return [];
+/**
+ * A JSON list as `ip -j` prints it; an error names the command when it is not one. Empty
+ * output is an error too unless `allowEmpty` (a device or neighbour asked for may have nothing
+ * to show; the root namespace's snapshot must never read as empty).
+ */
+export function parseIpJsonList<T = Record<string, unknown>>(text: string, command: string, { allowEmpty = false } = {}): T[] {
+  if (allowEmpty && text.trim() === '') return [];
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -42,13 +46,13 @@ export function parseIpJsonList<T = Record<string, unknown>>(text: string, comma
 }
 
 /** The records of `ip -j addr show`. */
-export function parseIpAddr(text: string): IpLinkRecord[] {
-  return parseIpJsonList<IpLinkRecord>(text, 'ip -j addr show');
+export function parseIpAddr(text: string, options: { allowEmpty?: boolean } = {}): IpLinkRecord[] {
+  return parseIpJsonList<IpLinkRecord>(text, 'ip -j addr show', options);
 }
 
 /** `ip -j addr show` as link states. */
 export function parseLinkStates(text: string): LinkState[] {
-  return parseIpAddr(text).map((link) => ({
+  return parseIpAddr(text, { allowEmpty: true }).map((link) => ({
     name: link.ifname,
     up: link.flags?.includes('UP') ?? false,
     mtu: link.mtu ?? 0,
@@ -58,12 +62,12 @@ export function parseLinkStates(text: string): LinkState[] {
 
 /** The IPv4 addresses in `ip -j addr show` output, without their prefix. */
 export function ipv4Addresses(text: string): string[] {
-  return parseIpAddr(text).flatMap((link) => (link.addr_info ?? []).filter((info) => info.family === 'inet' && info.local).map((info) => info.local));
+  return parseIpAddr(text, { allowEmpty: true }).flatMap((link) => (link.addr_info ?? []).filter((info) => info.family === 'inet' && info.local).map((info) => info.local));
 }
 
 /** The link-layer address `ip -j neigh show` holds for an address, if it holds a usable one. */
 export function neighbourMac(text: string, address: string): string | undefined {
-  const entries = parseIpJsonList<{ dst?: string; lladdr?: string; state?: string[] }>(text, 'ip -j neigh show');
+  const entries = parseIpJsonList<{ dst?: string; lladdr?: string; state?: string[] }>(text, 'ip -j neigh show', { allowEmpty: true });
   const entry = entries.find((candidate) => candidate.dst === address && candidate.lladdr && !candidate.state?.includes('FAILED'));
   return entry?.lladdr?.toLowerCase();
 }

@@ -68,6 +68,7 @@ export async function chooseKernel(options: ChooseKernelOptions = {}): Promise<K
     if (!placement.backend) return { kind: 'current', placement: 'host', probe, reason, placements: reports };
     return { kind: 'guest', placement: placement.name, probe, kernelPath: assessment.kernelPath!, reason, guest: assessment.guest!, placements: reports };
   }
-  if (refusals.length === 1) throw new EnvironmentError(refusals[0]!);
-  throw new EnvironmentError(`no placement can build clusters here:\n${candidates.map((placement) => `  ${placement.name}: ${report(placement).detail}`).join('\n')}`);
+  if (refusals.length === 1) throw new EnvironmentError(wanted === 'auto' || inGuest() ? refusals[0]! : `LVS_HARNESS_KERNEL=${wanted} asks for ${candidates[0]!.label}, and ${refusals[0]!}`);
+  const indented = (text: string) => text.split('\n').join('\n    ');
+  throw new EnvironmentError(`no placement can build clusters here:\n${candidates.map((placement) => `  ${placement.name}: ${indented(report(placement).detail ?? '')}`).join('\n')}`);
 }

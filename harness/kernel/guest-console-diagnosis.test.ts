@@ -43,7 +43,7 @@ describe('the likely cause of a dead guest', () => {
 
 describe("a dead guest's message", () => {
   it('quotes the last lines with the stack trace summed up, the telling lines from before them, and the cause', () => {
-    const message = describeGuestEnd({ kind: 'panicked' }, { tail: AMX_DEATH.slice(3).join('\n'), telling: AMX_DEATH.slice(1, 3), cause: 'the CPU' });
+    const message = describeGuestEnd({ kind: 'panicked' }, { tail: AMX_DEATH.slice(3).join('\n'), telling: AMX_DEATH.slice(1, 3), cause: 'the CPU' }, 'User-Mode Linux');
     expect(message).toBe(
       [
         "the User-Mode Linux kernel panicked; the console's last lines:",
@@ -58,7 +58,7 @@ describe("a dead guest's message", () => {
   });
 
   it('does not repeat a telling line that is already among the last ones', () => {
-    const message = describeGuestEnd({ kind: 'panicked' }, { tail: AMX_DEATH.slice(0, 3).join('\n'), telling: AMX_DEATH.slice(1, 3) });
+    const message = describeGuestEnd({ kind: 'panicked' }, { tail: AMX_DEATH.slice(0, 3).join('\n'), telling: AMX_DEATH.slice(1, 3) }, 'User-Mode Linux');
     expect(message).not.toContain('before them');
     expect(message.match(/errno = 14/g)).toHaveLength(1);
   });

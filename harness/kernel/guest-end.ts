@@ -15,7 +15,7 @@ export interface GuestConsoleReport {
 }
 
 /** The message for a run that did not end with the command's exit status. */
-export function describeGuestEnd(end: GuestEnd, console: GuestConsoleReport, label = 'User-Mode Linux'): string {
+export function describeGuestEnd(end: GuestEnd, console: GuestConsoleReport, label: string): string {
   const kernel = `the ${label} kernel`;
   const what = (() => {
     switch (end.kind) {

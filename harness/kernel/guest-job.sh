@@ -3,6 +3,9 @@
 # one command it was given and carries its exit status back through the exchange folder.
 # say() and PATH come from the init that sources this.
 
+# The command's HOME (guest-job.ts sets it) in the guest's own /tmp.
+mkdir -p /tmp/home
+
 # modprobe looks in <root>/lib/modules/<release>, which the host does not have: point it at
 # the modules the backend named (its modules-dir) through a folder of our own.
 M=/run/lvs-harness-modules

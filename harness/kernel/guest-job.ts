@@ -80,7 +80,7 @@ export interface GuestBackend<Extra = object> {
 export class GuestError extends Error {
   override name = 'GuestError';
   readonly consoleTail: string;
-  constructor(readonly end: GuestEnd, readonly console: GuestConsoleReport, label = 'User-Mode Linux') {
+  constructor(readonly end: GuestEnd, readonly console: GuestConsoleReport, label: string) {
     super(describeGuestEnd(end, console, label));
     this.consoleTail = console.tail;
   }

@@ -15,7 +15,7 @@ export interface KernelProbe {
   capable: boolean;
   /** One line per missing capability, in the kernel's or tool's own words. */
   missing: string[];
-  /** True when this is the User-Mode Linux guest the harness booted. */
+  /** True when this is a guest kernel the harness booted. */
   inGuest: boolean;
 }
 

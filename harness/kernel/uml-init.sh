@@ -12,7 +12,7 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=755 tmpfs /run
-mkdir -p /run/netns /run/lvs-harness-modules /tmp/home
+mkdir -p /run/netns /run/lvs-harness-modules
 # The exchange folder, read-write: job in, exit status and evidence out.
 mount -t hostfs -o "$X" none "$X" || { say "cannot mount the exchange folder $X"; poweroff -f; }
 # Host folders under /tmp that the command needs (the tmpfs above hides the host's /tmp).

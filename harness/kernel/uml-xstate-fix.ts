@@ -2,7 +2,7 @@
 // source lives beside this file, and it is compiled once per source version into the
 // package's dist/native folder (the name carries the source's hash, so a changed source is
 // a new file and a stale one is never used). scripts/setup.sh builds it; a run whose build is
-// missing builds it on first use. It is preloaded into linux.uml only (run-in-uml.ts).
+// missing builds it on first use. It is preloaded into linux.uml only (uml-backend.ts).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';

@@ -1,6 +1,7 @@
 // `lvs-harness kernel`: which kernel clusters would be built in, and why; every placement with
 // whether it can run here.
 import { chooseKernel } from '../../kernel/choose-kernel.js';
+import { placementNamed } from '../../kernel/placements.js';
 import type { Subcommand } from '../shared/command.js';
 import { parseOptions } from '../shared/parse-options.js';
 
@@ -27,7 +28,7 @@ LVS_HARNESS_KERNEL=auto|host|uml overrides the choice.`,
       if (choice.kind === 'guest') {
         const { guest } = choice;
         const fix = guest.xstateFix;
-        console.log(`  guest: User-Mode Linux ${guest.guestRelease} ran a process (boot ${guest.bootMs} ms${guest.cached ? ', cached answer' : ''})`);
+        console.log(`  guest: ${placementNamed(choice.placement)?.label ?? choice.placement} ${guest.guestRelease} ran a process (boot ${guest.bootMs} ms${guest.cached ? ', cached answer' : ''})`);
         console.log(
           `  ptrace fix for large XSAVE state: ${fix.needed ? `needed and used (${fix.detail ?? 'it acted'})` : fix.used ? 'preloaded, not needed on this CPU' : `not available (${fix.unavailable ?? 'unknown'}), not needed on this CPU`}`,
         );
