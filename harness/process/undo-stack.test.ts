@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UndoStack, unwindAllUndoStacks } from './undo-stack.js';
+import { waitFor } from './wait-for.js';
 
 /** A stack whose steps record their label in `ran` when undone. */
 function recordingStack(labels: readonly string[], ran: string[]): UndoStack {
@@ -22,12 +23,24 @@ describe('UndoStack', () => {
     const events: string[] = [];
     const stack = new UndoStack();
     stack.push('first', async () => void events.push('first'));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
     stack.push('second', async () => {
       events.push('second started');
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await gate;
       events.push('second finished');
     });
-    await stack.unwind();
+    const unwinding = stack.unwind();
+    await waitFor(
+      async () => {
+        if (!events.includes('second started')) throw new Error('second has not started');
+      },
+      { timeoutMs: 2_000, awaiting: 'the second undo to start' },
+    );
+    // While it is held, the first has not begun.
+    expect(events).toEqual(['second started']);
+    release();
+    await unwinding;
     expect(events).toEqual(['second started', 'second finished', 'first']);
   });
 
@@ -62,7 +75,8 @@ describe('UndoStack', () => {
     for (const label of ['one', 'two']) {
       stack.push(label, async () => {
         counts.set(label, (counts.get(label) ?? 0) + 1);
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        // Still pending when the second unwind is called (Promise.all calls both at once).
+        await Promise.resolve();
       });
     }
     const [first, second] = await Promise.all([stack.unwind(), stack.unwind()]);
