@@ -35,7 +35,11 @@ async function fetchOnce({ url, timeoutMs = 5_000, localAddress }, localPort) {
     pipelining: 0,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
-    connect: baseConnector,
+    connect: (connectOptions, callback) =>
+      baseConnector(connectOptions, (error, socket) => {
+        if (socket) closeAfterServer(socket);
+        callback(error, socket);
+      }),
   });
   try {
     const { pathname, search } = new URL(url);
@@ -47,6 +51,37 @@ async function fetchOnce({ url, timeoutMs = 5_000, localAddress }, localPort) {
   } finally {
     await client.close().catch(() => client.destroy());
   }
+}
+
+// The server closes first. undici closes the socket the moment the response is complete, often
+// before the server's FIN has arrived; the client's kernel then holds the port in TIME_WAIT for a
+// minute and refuses to connect from it again (EADDRNOTAVAIL), which is not what a request that
+// reuses a port means to show (the director's memory of it). So when undici is done with the
+// socket, it is read to the server's FIN before it is closed, within a bound.
+const SERVER_CLOSE_BOUND_MS = 1_000;
+
+function closeAfterServer(socket) {
+  const destroyNow = socket.destroy.bind(socket);
+  let awaitingServer = false;
+  socket.destroy = (error) => {
+    // undici's client.close() destroys again; the close already pending stands for it.
+    if (awaitingServer) return socket;
+    // Only undici's 'done, reset' (UND_ERR_INFO) waits; a failure closes at once.
+    if (error?.code !== 'UND_ERR_INFO' || socket.readableEnded || socket.destroyed) return destroyNow(error);
+    awaitingServer = true;
+    socket.removeAllListeners('readable');
+    socket.on('data', () => {});
+    socket.resume();
+    const closeNow = () => {
+      clearTimeout(bound);
+      awaitingServer = false;
+      destroyNow(error);
+    };
+    const bound = setTimeout(closeNow, SERVER_CLOSE_BOUND_MS);
+    socket.once('end', closeNow);
+    socket.once('close', () => clearTimeout(bound));
+    return socket;
+  };
 }
 
 // One UDP datagram (a broadcast marker that every capture on the segment will see), so the
