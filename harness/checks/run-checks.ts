@@ -87,6 +87,8 @@ export async function runChecks(cluster: Cluster, options: CheckOptions = {}): P
   }
   // Last: they take a server or a director down and bring it back.
   report.verdicts.push(...(await runFailoverChecks(cluster, wanted, progress)));
+  // A configurator daemon is in charge for the whole check: one that died is a failure of its own.
+  for (const message of await cluster.exitedConfigurators()) report.verdicts.push({ property: 'configurator running', ok: false, message });
   report.passed = report.verdicts.every((verdict) => verdict.ok);
   return report;
 }

@@ -13,6 +13,7 @@ import { Cluster } from './cluster.js';
 import { allNamespaces, namespaceOf, newRunId, planCluster, type ClusterPlan } from '../plan/cluster-plan.js';
 import { ClientAgent, clientPortClaims } from './client-agent.js';
 import { HttpServerSet } from './http-servers.js';
+import { Configurators } from './configurators.js';
 import { KeepalivedDirectors } from '../keepalived/keepalived-directors.js';
 import { netemCommand, renderHostBatch, renderNamespaceBatch, renderSwitchBatch } from '../plan/render-ip-batches.js';
 import { ipvsRuleTokens, renderIpvsRestore } from '../plan/render-ipvs-rules.js';
@@ -24,7 +25,7 @@ import { removeNamespaces } from './remove-namespaces.js';
 import { findRun, forgetRun, ownRunRecord, saveRun } from './run-registry.js';
 
 /** The build's steps, in order; a fault can be injected after any of them. */
-export const BUILD_STAGES = ['run-folder', 'namespaces', 'links', 'addresses', 'sysctls', 'ipvs', 'host-commands', 'http-servers', 'keepalived', 'client', 'ready'] as const;
+export const BUILD_STAGES = ['run-folder', 'namespaces', 'links', 'addresses', 'sysctls', 'ipvs', 'host-commands', 'http-servers', 'configurators', 'keepalived', 'client', 'ready'] as const;
 export type BuildStage = (typeof BUILD_STAGES)[number];
 
 export interface BuildOptions {
@@ -131,9 +132,17 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
         : undefined;
     await stage(
       'ipvs',
-      keepalived ? "wrote each director's keepalived.conf, and keepalived --config-test accepts it" : `loaded the IPVS rules with ${topology.service.rulesFrom}`,
-      // keepalived starts only once the real servers answer its health checks (stage keepalived).
-      () => (keepalived ? keepalived.writeConfigs() : loadIpvsRules(runner, plan)),
+      keepalived
+        ? "wrote each director's keepalived.conf, and keepalived --config-test accepts it"
+        : topology.service.rulesFrom === 'configurator'
+          ? "left the IPVS rules to the director's configurator"
+          : `loaded the IPVS rules with ${topology.service.rulesFrom}`,
+      // keepalived starts only once the real servers answer its health checks (stage keepalived);
+      // a configurator, for the same reason, once the HTTP servers run (stage configurators).
+      async () => {
+        if (keepalived) await keepalived.writeConfigs();
+        else if (topology.service.rulesFrom !== 'configurator') await loadIpvsRules(runner, plan);
+      },
     );
     await stage('host-commands', 'ran the hosts\' extra commands', async () => {
       for (const host of topology.hosts) {
@@ -145,6 +154,22 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
       undo.push('stop the HTTP servers', () => httpServers.stopAll());
       await Promise.all(hostsWithRole(topology, 'real-server').map((host) => httpServers.start(host.name)));
     });
+    const configurators = new Configurators(runner, plan, runDir, options.detachable);
+    await stage(
+      'configurators',
+      configurators.hosts.length > 0 ? `ran the configurators of ${configurators.hosts.map((host) => host.name).join(', ')}` : 'no configurators: the harness configured every host',
+      async () => {
+        if (configurators.hosts.length === 0) return;
+        undo.push('stop the configurators', () => configurators.stopAll());
+        try {
+          await configurators.startAll();
+        } catch (error) {
+          // The user's tool failing, exiting, or leaving the table wrong is the cluster's finding.
+          if (!options.tolerateUnsettled) throw error;
+          unsettled.push({ what: 'a configurator did not set up its host', detail: (error as Error).message });
+        }
+      },
+    );
     await stage(
       'keepalived',
       keepalived
@@ -177,7 +202,7 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
       for (const error of failed) unsettled.push({ what: 'a real server does not answer on its own address', detail: error.message });
     });
     for (const entry of unsettled) progress(`not settled: ${entry.what}: ${entry.detail.split('\n')[0]}`);
-    return new Cluster(plan, runner, runDir, agent, undo, stageTimings, { httpServers, keepalived, unsettled });
+    return new Cluster(plan, runner, runDir, agent, undo, stageTimings, { httpServers, keepalived, configurators, unsettled });
   } catch (error) {
     const failures = await undo.unwind();
     for (const failure of failures) {

@@ -16,6 +16,7 @@ import type { NamespaceReader } from '../kernel-state/read-kernel-state.js';
 import { hostsWithRole } from '../topology/topology.js';
 import { formatIpv4, parseIpv4Cidr } from '../topology/ipv4.js';
 import type { HttpServerSet } from './http-servers.js';
+import type { Configurators } from './configurators.js';
 import type { KeepalivedDirectors } from '../keepalived/keepalived-directors.js';
 import { directorsHoldingVip } from '../keepalived/vip-holders.js';
 
@@ -33,6 +34,8 @@ export interface ClusterParts {
   httpServers?: HttpServerSet;
   /** Present when the rules come from keepalived. */
   keepalived?: KeepalivedDirectors;
+  /** The users' configurators, when the topology names any. */
+  configurators?: Configurators;
   /** What a tolerated build saw unsettled (buildCluster's tolerateUnsettled). */
   unsettled?: ReadonlyArray<{ what: string; detail: string }>;
 }
@@ -107,6 +110,11 @@ export class Cluster {
   /** keepalived on the directors; undefined unless the topology's rules come from keepalived. */
   get keepalived(): KeepalivedDirectors | undefined {
     return this.parts.keepalived;
+  }
+
+  /** The configurator daemons that have exited since the build, each in its own words. */
+  async exitedConfigurators(): Promise<string[]> {
+    return (await this.parts.configurators?.exited()) ?? [];
   }
 
   /** The directors whose uplink holds the VIP now. */

@@ -3,7 +3,7 @@
 import { quoteArgument, quoteCommand } from '../process/command-error.js';
 import { renderIpvsRestore } from '../plan/render-ipvs-rules.js';
 import { describeIpvsTableDifference, ipvsTableDifference } from '../kernel-state/ipvs-table-difference.js';
-import { hostsWithRole, type Host, type Topology } from '../topology/topology.js';
+import { hostsWithRole, ipvsTableExpected, type Host, type Topology } from '../topology/topology.js';
 import type { HostState } from './host-state.js';
 
 export type PitfallId =
@@ -256,7 +256,8 @@ function diagnoseDirector(topology: Topology, host: Host, state: ClusterState): 
     });
   }
   const ipvsSave = state.ipvsSaves.get(host.name);
-  if (ipvsSave !== undefined) {
+  // A configurator declared to be judged by its own table has no topology table to differ from.
+  if (ipvsSave !== undefined && ipvsTableExpected(topology)) {
     const difference = describeIpvsTableDifference(host.name, topology.service, ipvsTableDifference(topology.service, ipvsSave), '    ');
     if (difference) {
       findings.push({

@@ -1,6 +1,6 @@
 // The `ip -batch` scripts that build the network: one script per namespace, so a whole host
 // costs one process start (about 70 ms each inside User-Mode Linux).
-import type { Host } from '../topology/topology.js';
+import { configuratorSets, type Host } from '../topology/topology.js';
 import { allNamespaces, namespaceOf, switchPortName, type ClusterPlan } from './cluster-plan.js';
 
 /** Creates every namespace of the run; runs in the root namespace. */
@@ -40,12 +40,13 @@ export function renderHostBatch(plan: ClusterPlan, host: Host): string {
     ...host.extraAddresses.map((address) => `addr add ${address}/${plan.topology.segment.prefixLength} dev ${uplink}`),
     `link set ${uplink} up`,
   ];
-  if (host.role === 'director' && !plan.topology.service.vrrp) {
+  // A configurator that sets the VIP or the tunnel does it itself, wrongly too if it is wrong.
+  if (host.role === 'director' && !plan.topology.service.vrrp && !configuratorSets(host, 'vip')) {
     // /32: the VIP is the director's to answer ARP for, and must not add a second subnet route.
     // With VRRP, keepalived adds it on the master only, and moves it.
     commands.push(`addr add ${vip}/32 dev ${uplink}`);
   }
-  if (host.role === 'real-server') {
+  if (host.role === 'real-server' && !configuratorSets(host, 'tunnel')) {
     // The walkthrough puts the VIP on tunl0 as /24; /32 avoids a subnet route through the
     // tunnel that would compete with the uplink's for replies to the client.
     commands.push('link set tunl0 up', `addr add ${vip}/32 dev tunl0`);

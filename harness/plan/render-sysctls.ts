@@ -1,6 +1,6 @@
 // The kernel settings each role needs, as the walkthrough applies them, then the host's own
 // overrides from the topology (applied last, so a bug report's odd setting wins).
-import type { Host } from '../topology/topology.js';
+import { configuratorSets, type Host } from '../topology/topology.js';
 
 export type SysctlSetting = readonly [key: string, value: string];
 
@@ -30,7 +30,7 @@ const realServerSysctls = (uplink: string): SysctlSetting[] => [
 
 /** Every sysctl of a host whose uplink is `uplink`, in the order they must be written. */
 export function sysctlsFor(host: Host, uplink: string): SysctlSetting[] {
-  const own = host.role === 'director' ? directorSysctls(uplink) : host.role === 'real-server' ? realServerSysctls(uplink) : [];
+  const own = configuratorSets(host, 'sysctls') ? [] : host.role === 'director' ? directorSysctls(uplink) : host.role === 'real-server' ? realServerSysctls(uplink) : [];
   return [...own, ...Object.entries(host.sysctls)];
 }
 

@@ -17,5 +17,11 @@ export function toolsNeeded(topology: Topology, assertions: readonly AssertionNa
   const tools = [...BUILD_TOOLS];
   if (topology.service.rulesFrom === 'keepalived') tools.push('keepalived');
   if (assertions.some((name) => CAPTURING_ASSERTIONS.includes(name))) tools.push(...CAPTURE_TOOLS);
-  return tools;
+  // A configurator named by its program alone (keepalived, a controller) is looked up like ours;
+  // one named by path was checked when the topology loaded.
+  for (const host of topology.hosts) {
+    const program = host.configurator?.argv[0];
+    if (program && !program.includes('/')) tools.push(program);
+  }
+  return [...new Set(tools)];
 }

@@ -17,6 +17,9 @@ export interface ManagedProcessOptions {
   label: string;
   logFile: string;
   detached?: boolean;
+  /** On top of this process's environment. */
+  env?: Record<string, string>;
+  cwd?: string;
   /** How a line of its output reads in its last words (keepalived's without their dates). */
   formatLine?: (line: string) => string;
 }
@@ -41,10 +44,10 @@ export interface ManagedProcess {
 
 /** Starts `argv` as a managed process, attached or detached as `options` says. */
 export async function startManagedProcess(runner: ProcessRunner, argv: readonly string[], options: ManagedProcessOptions): Promise<ManagedProcess> {
-  const { netns, label, logFile } = options;
+  const { netns, label, logFile, env, cwd } = options;
   const identity: Identity = { argv, label, netns, formatLine: options.formatLine ?? ((line) => line) };
-  if (options.detached) return new DetachedProcess(identity, logFile, await runner.spawnDetached(argv, { netns, logFile }));
-  return new AttachedProcess(identity, runner.spawn(argv, { netns, label, logFile }));
+  if (options.detached) return new DetachedProcess(identity, logFile, await runner.spawnDetached(argv, { netns, logFile, env, cwd }));
+  return new AttachedProcess(identity, runner.spawn(argv, { netns, label, logFile, env, cwd }));
 }
 
 interface Identity {

@@ -16,6 +16,8 @@ export interface RunOptions {
   /** Resolve with the result instead of throwing when the command fails. */
   allowFailure?: boolean;
   env?: Record<string, string>;
+  /** The folder it runs in (a user's configurator runs beside its topology file). */
+  cwd?: string;
 }
 
 export interface CommandResult {
@@ -32,6 +34,7 @@ export interface SpawnOptions {
   /** Where the process's output is written as it comes, for evidence. */
   logFile?: string;
   env?: Record<string, string>;
+  cwd?: string;
   /** Keep stdin open for a line protocol (the client agent). */
   interactive?: boolean;
 }
@@ -59,6 +62,7 @@ export class ProcessRunner {
       timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       reject: false,
       env: options.env,
+      cwd: options.cwd,
       stripFinalNewline: false,
     });
     entry.durationMs = Date.now() - entry.startedAt;
@@ -87,13 +91,13 @@ export class ProcessRunner {
    * Starts a process that outlives this one (a server of a cluster left up): its own session,
    * output to a file, no pipes back to us. Resolves with its pid.
    */
-  async spawnDetached(argv: readonly string[], options: { netns?: string; logFile: string; env?: Record<string, string> }): Promise<number> {
+  async spawnDetached(argv: readonly string[], options: { netns?: string; logFile: string; env?: Record<string, string>; cwd?: string }): Promise<number> {
     const fullArgv = inNamespace(argv, options.netns);
     const [file, ...args] = fullArgv as [string, ...string[]];
     this.journal.record({ argv: fullArgv, background: true, startedAt: Date.now() });
     const log = await open(options.logFile, 'a');
     try {
-      const child = spawn(file, args, { detached: true, stdio: ['ignore', log.fd, log.fd], env: options.env ?? process.env });
+      const child = spawn(file, args, { detached: true, stdio: ['ignore', log.fd, log.fd], env: { ...process.env, ...options.env }, cwd: options.cwd });
       const pid = await new Promise<number>((resolve, reject) => {
         child.once('spawn', () => resolve(child.pid!));
         child.once('error', (error) =>
@@ -132,6 +136,7 @@ export class ProcessRunner {
       buffer: false,
       reject: false,
       env: options.env,
+      cwd: options.cwd,
     });
     return new RunningProcess(child, { argv: fullArgv, netns: options.netns, label: options.label, logFile: options.logFile });
   }

@@ -1,7 +1,8 @@
 // Reads a topology file (YAML or JSON), validates it strictly and resolves it. Nothing is
 // built from a file that fails here, and the error names the file and every bad field.
 import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, extname, isAbsolute } from 'node:path';
 import { parseDocument } from 'yaml';
 import { topologyFileSchema } from './topology-schema.js';
 import { resolveTopology } from './resolve-topology.js';
@@ -57,7 +58,18 @@ export function validateTopologyData(data: unknown, source = '(in memory)'): Top
   if (expanded.problems.length > 0) throw new TopologyError(source, expanded.problems);
   const result = resolveTopology(expanded.file, fallbackName, source);
   if (result.problems.length > 0 || !result.topology) throw new TopologyError(source, result.problems);
+  const missing = missingConfigurators(result.topology);
+  if (missing.length > 0) throw new TopologyError(source, missing);
   return result.topology;
+}
+
+/** A configurator named by path must be there: found missing at build time, it would be a failed cluster, not a bad file. */
+function missingConfigurators(topology: Topology): TopologyProblem[] {
+  return topology.hosts.flatMap((host) => {
+    const program = host.configurator?.argv[0];
+    if (!program || !isAbsolute(program) || existsSync(program)) return [];
+    return [{ path: `hosts.${host.name}.configurator.run[0]`, message: `no such file: ${program}` }];
+  });
 }
 
 interface SchemaIssue {

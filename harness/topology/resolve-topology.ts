@@ -1,7 +1,8 @@
 // Turns a schema-valid topology file into the resolved Topology: fills defaults and checks
 // what a schema cannot see (addresses that collide, a VIP outside the segment, roles).
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { TopologyFile } from './topology-schema.js';
-import { DEFAULT_ASSERTIONS, type HealthCheck, type Host, type RealServer, type Topology, type Vrrp } from './topology.js';
+import { CONFIGURATOR_PARTS, DEFAULT_ASSERTIONS, type Configurator, type ConfiguratorPart, type HealthCheck, type Host, type RealServer, type RulesTool, type Topology, type Vrrp } from './topology.js';
 import { TOPOLOGY_DEFAULTS } from './topology-defaults.js';
 import type { TopologyProblem } from './topology-error.js';
 import { cidrContains, formatIpv4, isReservedInCidr, macForAddress, parseIpv4, parseIpv4Cidr } from './ipv4.js';
@@ -84,7 +85,25 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
   if (file.service.realServers.length === 0) problem('service.realServers', 'must list at least one real server (or use generate.realServers)');
   const countOf = (role: string) => hostEntries.filter(([, host]) => host.role === role).length;
   if (countOf('client') !== 1) problem('hosts', `needs exactly one host with role client, found ${countOf('client')}`);
-  const rulesFrom = file.service.rulesFrom ?? TOPOLOGY_DEFAULTS.rulesFrom;
+  // A director's configurator that sets the IPVS rules is where the rules come from.
+  const rulesConfigurator = hostEntries.find(([, host]) => host.role === 'director' && host.configurator && (host.configurator.sets ?? ['ipvs']).includes('ipvs'));
+  if (rulesConfigurator && file.service.rulesFrom !== undefined) {
+    problem('service.rulesFrom', `conflicts with hosts.${rulesConfigurator[0]}.configurator, which sets the IPVS rules (leave rulesFrom out, or take ipvs out of its sets)`);
+  }
+  for (const [name, host] of hostEntries) {
+    if (!host.configurator) continue;
+    const path = `hosts.${name}.configurator`;
+    if (host.role === 'client') {
+      problem(path, 'only directors and real servers have a configurator: the client is the harness\'s');
+      continue;
+    }
+    const allowed = CONFIGURATOR_PARTS[host.role];
+    for (const part of host.configurator.sets ?? []) {
+      if (!allowed.includes(part)) problem(`${path}.sets`, `${part} is not a ${host.role}'s to set: a ${host.role}'s configurator sets ${allowed.join(', ')}`);
+    }
+    if (host.configurator.expect !== undefined && host.role !== 'director') problem(`${path}.expect`, 'is a director\'s: it says what its IPVS table must become');
+  }
+  const rulesFrom: RulesTool = rulesConfigurator ? 'configurator' : (file.service.rulesFrom ?? TOPOLOGY_DEFAULTS.rulesFrom);
   const usesVrrp = file.service.vrrp !== undefined;
   if (usesVrrp) {
     // Several directors make sense only when something moves the VIP between them: VRRP.
@@ -157,6 +176,7 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
       mac: macForAddress(host.address),
       sysctls: host.sysctls ?? {},
       commands: host.commands ?? [],
+      ...(host.configurator && host.role !== 'client' ? { configurator: resolveConfigurator(host.configurator, host.role, source) } : {}),
       http:
         host.role === 'real-server'
           ? { port: host.http?.port ?? listedPort, body: host.http?.body ?? TOPOLOGY_DEFAULTS.httpBody(name), bodySize: host.http?.bodySize }
@@ -190,6 +210,26 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
         realServers,
       },
     },
+  };
+}
+
+/**
+ * Defaults filled in, and a program named by a relative path (./configure.sh) found beside the
+ * topology file, which is also the folder it runs in: a bug report's files travel together.
+ */
+function resolveConfigurator(spec: NonNullable<TopologyFile['hosts'][string]['configurator']>, role: 'director' | 'real-server', source: string | undefined): Configurator {
+  const fromFile = source !== undefined && !source.startsWith('(');
+  const cwd = fromFile ? dirname(resolve(source)) : process.cwd();
+  const [program, ...args] = spec.run as [string, ...string[]];
+  const relative = !isAbsolute(program) && program.includes('/');
+  return {
+    argv: [relative ? resolve(cwd, program) : program, ...args],
+    cwd,
+    daemon: spec.daemon ?? false,
+    sets: [...new Set<ConfiguratorPart>(spec.sets ?? (role === 'director' ? ['ipvs'] : ['tunnel', 'sysctls']))],
+    expect: spec.expect ?? 'topology',
+    timeoutSeconds: spec.timeout ?? TOPOLOGY_DEFAULTS.configuratorTimeoutSeconds,
+    env: spec.env ?? {},
   };
 }
 

@@ -19,6 +19,8 @@ export const TOPOLOGY_DEFAULTS = {
     delayBeforeRetry: 1,
   },
   inhibitOnFailure: false,
+  /** How long a configurator has to make the director's table the topology's (or its own, stable). */
+  configuratorTimeoutSeconds: 30,
   vrrpVirtualRouterId: 51,
   vrrpAdvertInterval: 1,
   /** The first director listed is the master, the others its backups. */

@@ -17,6 +17,7 @@ const port = z.number().int('must be a whole number').min(1, 'must be from 1 to 
 const sysctlKey = z.string().regex(/^net\.[a-z0-9_.\-]+$/i, 'must be a sysctl under net. (the namespace owns only those)');
 const sysctlValue = z.union([z.string(), z.number()]).transform(String);
 const argv = z.array(z.string()).min(1, 'must name a command');
+const seconds = z.number().min(0.1, 'must be at least 0.1 seconds').max(3600, 'must be at most 3600 seconds');
 const mtu = z.number().int('must be a whole number').min(576, 'must be from 576 to 9000').max(9000, 'must be from 576 to 9000');
 // tc-netem's own forms: a time with its unit, a percentage.
 const netemTime = z.string().regex(/^\d+(\.\d+)?(us|ms|s)$/, 'must be a time like 20ms, 500us or 1s');
@@ -32,12 +33,23 @@ const extraAddressesSchema = z.union([
   }),
 ]);
 
+/** The user's own tool, in charge of part of a host's configuration (see Configurator). */
+const configuratorSchema = z.strictObject({
+  run: argv,
+  daemon: z.boolean().optional(),
+  sets: z.array(z.enum(['ipvs', 'vip', 'sysctls', 'tunnel'])).min(1, 'must name at least one part: ipvs, vip, sysctls (directors) or tunnel, sysctls (real servers)').optional(),
+  expect: z.enum(['topology', 'stable']).optional(),
+  timeout: seconds.optional(),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.union([z.string(), z.number()]).transform(String)).optional(),
+});
+
 const hostSchema = z.strictObject({
   role: z.enum(['client', 'director', 'real-server']),
   address: ipv4Text,
   extraAddresses: extraAddressesSchema.optional(),
   sysctls: z.record(sysctlKey, sysctlValue).optional(),
   commands: z.array(argv).optional(),
+  configurator: configuratorSchema.optional(),
   vrrpPriority: z.number().int('must be a whole number').min(1, 'must be from 1 to 254').max(254, 'must be from 1 to 254').optional(),
   mtu: mtu.optional(),
   netem: netemSchema.optional(),
@@ -65,8 +77,6 @@ const realServerSchema = z.strictObject({
   weight: z.number().int('must be a whole number').min(0).max(65535).optional(),
   forwarding: z.enum(['tunnel', 'direct-routing', 'nat']).optional(),
 });
-
-const seconds = z.number().min(0.1, 'must be at least 0.1 seconds').max(3600, 'must be at most 3600 seconds');
 
 const healthCheckSchema = z.strictObject({
   type: z.enum(['http-get', 'none']).optional(),

@@ -3,7 +3,38 @@
 
 export type HostRole = 'client' | 'director' | 'real-server';
 export type ForwardingMethod = 'tunnel' | 'direct-routing' | 'nat';
-export type RulesTool = 'ipvsadm' | 'ipvsadm-restore' | 'keepalived';
+/** How the director's IPVS rules get into the kernel: 'configurator' when the user's own tool loads them. */
+export type RulesTool = 'ipvsadm' | 'ipvsadm-restore' | 'keepalived' | 'configurator';
+
+/** The parts of a host's configuration a configurator can take over from the harness. */
+export type ConfiguratorPart = 'ipvs' | 'vip' | 'sysctls' | 'tunnel';
+/** What each role's configurator may set: a director's rules, VIP, sysctls; a real server's tunnel side and sysctls. */
+export const CONFIGURATOR_PARTS: Record<'director' | 'real-server', readonly ConfiguratorPart[]> = {
+  director: ['ipvs', 'vip', 'sysctls'],
+  'real-server': ['tunnel', 'sysctls'],
+};
+
+/**
+ * The user's own tool in charge of part of a host (a controller, a script, keepalived with the
+ * user's keepalived.conf): run in the host's namespace, with the contract of
+ * harness/plan/configurator-environment.ts, instead of the harness setting those parts itself.
+ */
+export interface Configurator {
+  /** Its argument vector; a relative program path was resolved against the topology file's folder. */
+  argv: string[];
+  /** The folder it runs in: the topology file's, or the current one for a topology built in code. */
+  cwd: string;
+  /** A daemon keeps running for the whole life of the cluster; otherwise it configures and exits. */
+  daemon: boolean;
+  /** What the harness leaves to it. */
+  sets: ConfiguratorPart[];
+  /** A director's: wait until its table is the topology's ('topology') or only until it stops changing ('stable'). */
+  expect: 'topology' | 'stable';
+  /** Seconds it has to get there (a one-shot command: to finish, too). */
+  timeoutSeconds: number;
+  /** More environment for it, on top of the contract's. */
+  env: Record<string, string>;
+}
 
 export const SCHEDULERS = [
   'rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh',
@@ -43,6 +74,8 @@ export interface Host {
   sysctls: Record<string, string>;
   /** Argument vectors run in the host's namespace after its configuration; never a shell. */
   commands: string[][];
+  /** The user's tool that configures part of this host, when the topology names one. */
+  configurator?: Configurator;
   /** Present on real servers only. */
   http?: HttpServerSpec;
   /** Present on directors when the service has VRRP: the highest priority is the master. */
@@ -141,6 +174,19 @@ export function directorsByPriority(topology: Topology): Host[] {
 export function clientAddresses(topology: Topology): string[] {
   const client = clientHost(topology);
   return [client.address, ...client.extraAddresses];
+}
+
+/** Whether the harness leaves this part of the host to its configurator. */
+export function configuratorSets(host: Host, part: ConfiguratorPart): boolean {
+  return host.configurator?.sets.includes(part) ?? false;
+}
+
+/**
+ * Whether the director's table has an expectation to meet: the topology's rules, unless the
+ * director's configurator was declared to be judged only by its own stable table.
+ */
+export function ipvsTableExpected(topology: Topology): boolean {
+  return hostsWithRole(topology, 'director').every((director) => director.configurator?.expect !== 'stable');
 }
 
 /** The one client; validation guarantees there is exactly one. */

@@ -1,0 +1,129 @@
+// The user's own configurators (a script, `ipvsadm-restore < file`, a controller, keepalived
+// with the user's keepalived.conf): each runs in its host's namespace under the contract of
+// plan/configurator-environment.ts, a one-shot one to completion, a daemon for the life of the
+// cluster. Then each director's table is awaited: the topology's rules, or, where the topology
+// declares no expectation, a table that has stopped changing.
+import { appendFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AbortError } from 'p-retry';
+import { configuratorEnvironment, topologyJson } from '../plan/configurator-environment.js';
+import { namespaceOf, type ClusterPlan } from '../plan/cluster-plan.js';
+import { describeIpvsTableDifference, ipvsTableDifference, normaliseIpvsRules } from '../kernel-state/ipvs-table-difference.js';
+import { readIpvsRules } from '../kernel-state/read-kernel-state.js';
+import { quoteCommand } from '../process/command-error.js';
+import { startManagedProcess, type ManagedProcess } from '../process/managed-process.js';
+import type { ProcessRunner } from '../process/process-runner.js';
+import { waitFor } from '../process/wait-for.js';
+import type { Host } from '../topology/topology.js';
+
+/** How long a director's table must stay the same to count as stable, when no table is expected. */
+export const STABLE_FOR_MS = 1_000;
+
+export class Configurators {
+  private readonly daemons = new Map<string, ManagedProcess>();
+
+  constructor(
+    private readonly runner: ProcessRunner,
+    private readonly plan: ClusterPlan,
+    private readonly runDir: string,
+    private readonly detached = false,
+  ) {}
+
+  /** The hosts whose configuration is partly a configurator's, real servers first. */
+  get hosts(): Host[] {
+    const withConfigurator = this.plan.topology.hosts.filter((host) => host.configurator);
+    return [...withConfigurator.filter((host) => host.role !== 'director'), ...withConfigurator.filter((host) => host.role === 'director')];
+  }
+
+  /**
+   * Runs the real servers' configurators, then the directors', and waits for each director's
+   * table. Throws with the configurator's own words when one fails, exits early, or its table
+   * never comes right within its timeout.
+   */
+  async startAll(): Promise<void> {
+    const topologyFile = join(this.runDir, 'topology.json');
+    await writeFile(topologyFile, topologyJson(this.plan.topology));
+    const realServers = this.hosts.filter((host) => host.role !== 'director');
+    await Promise.all(realServers.map((host) => this.start(host, topologyFile)));
+    await Promise.all(
+      this.hosts
+        .filter((host) => host.role === 'director')
+        .map(async (director) => {
+          await this.start(director, topologyFile);
+          if (director.configurator!.sets.includes('ipvs')) await this.waitForTable(director);
+        }),
+    );
+  }
+
+  private async start(host: Host, topologyFile: string): Promise<void> {
+    const configurator = host.configurator!;
+    const netns = namespaceOf(this.plan, host.name);
+    const env = configuratorEnvironment(this.plan, host, { topologyJson: topologyFile, runDir: this.runDir });
+    const logFile = join(this.runDir, `configurator-${host.name}.log`);
+    if (configurator.daemon) {
+      this.daemons.set(
+        host.name,
+        await startManagedProcess(this.runner, configurator.argv, { netns, label: `the configurator on ${host.name}`, logFile, env, cwd: configurator.cwd, detached: this.detached }),
+      );
+      return;
+    }
+    const result = await this.runner.run(configurator.argv, { netns, env, cwd: configurator.cwd, timeoutMs: configurator.timeoutSeconds * 1000 });
+    await appendFile(logFile, `$ ${quoteCommand(configurator.argv)}\n${result.stdout}${result.stderr}`);
+  }
+
+  private async waitForTable(director: Host): Promise<void> {
+    const configurator = director.configurator!;
+    const reader = { runner: this.runner, netns: namespaceOf(this.plan, director.name) };
+    const { service } = this.plan.topology;
+    const daemon = this.daemons.get(director.name);
+    const awaiting =
+      configurator.expect === 'topology'
+        ? `the IPVS table of ${director.name} to hold the topology's rules, from ${quoteCommand(configurator.argv)}`
+        : `the IPVS table of ${director.name} to stay the same for ${STABLE_FOR_MS} ms, from ${quoteCommand(configurator.argv)}`;
+    let stableSince: { rules: string; at: number } | undefined;
+    try {
+      await waitFor(
+        async () => {
+          if (daemon && !daemon.running) throw new AbortError(`${daemon.label} exited`);
+          const rules = await readIpvsRules(reader);
+          if (configurator.expect === 'topology') {
+            const difference = describeIpvsTableDifference(director.name, service, ipvsTableDifference(service, rules));
+            if (difference) throw new Error(`${difference}\n  the table read last:\n${tableLines(rules)}`);
+            return;
+          }
+          const normalised = normaliseIpvsRules(rules).join('\n');
+          if (normalised === '') throw new Error(`the IPVS table of ${director.name} is empty`);
+          if (stableSince?.rules !== normalised) stableSince = { rules: normalised, at: Date.now() };
+          if (Date.now() - stableSince.at < STABLE_FOR_MS) throw new Error(`the table changed ${Date.now() - stableSince.at} ms ago:\n${tableLines(rules)}`);
+        },
+        { timeoutMs: configurator.timeoutSeconds * 1000, awaiting },
+      );
+    } catch (error) {
+      if (daemon && !daemon.running) throw await daemon.exitedEarlyError(awaiting);
+      throw error;
+    }
+  }
+
+  /** Every daemon that has exited since it started, in its own words: a check fails on each. */
+  async exited(): Promise<string[]> {
+    const ended = [...this.daemons.values()].filter((daemon) => !daemon.running);
+    return Promise.all(ended.map(async (daemon) => `${daemon.label} exited while the cluster was up; its last words:\n${indent(await daemon.lastWords())}`));
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.daemons.values()].map((daemon) => daemon.stop()));
+    this.daemons.clear();
+  }
+}
+
+function tableLines(rules: string): string {
+  const lines = normaliseIpvsRules(rules);
+  return lines.length > 0 ? indent(lines.join('\n')) : '    (empty)';
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+}
