@@ -145,7 +145,8 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
       },
     );
     await stage('host-commands', 'ran the hosts\' extra commands', async () => {
-      for (const host of topology.hosts) {
+      // A host with a configurator runs its commands after it (stage configurators): they break what it made.
+      for (const host of topology.hosts.filter((candidate) => !candidate.configurator)) {
         for (const argv of host.commands) await runner.run(argv, { netns: namespaceOf(plan, host.name) });
       }
     });

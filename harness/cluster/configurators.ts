@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { AbortError } from 'p-retry';
 import { configuratorEnvironment, topologyJson } from '../plan/configurator-environment.js';
 import { namespaceOf, type ClusterPlan } from '../plan/cluster-plan.js';
+import { ownSysctlsAfterConfigurator, sysctlCommand } from '../plan/render-sysctls.js';
 import { describeIpvsTableDifference, ipvsTableDifference, normaliseIpvsRules } from '../kernel-state/ipvs-table-difference.js';
 import { readIpvsRules } from '../kernel-state/read-kernel-state.js';
 import { quoteCommand } from '../process/command-error.js';
@@ -44,15 +45,27 @@ export class Configurators {
     const topologyFile = join(this.runDir, 'topology.json');
     await writeFile(topologyFile, topologyJson(this.plan.topology));
     const realServers = this.hosts.filter((host) => host.role !== 'director');
-    await Promise.all(realServers.map((host) => this.start(host, topologyFile)));
+    await Promise.all(realServers.map(async (host) => {
+      await this.start(host, topologyFile);
+      await this.applyOwnSettings(host);
+    }));
     await Promise.all(
       this.hosts
         .filter((host) => host.role === 'director')
         .map(async (director) => {
           await this.start(director, topologyFile);
           if (director.configurator!.sets.includes('ipvs')) await this.waitForTable(director);
+          await this.applyOwnSettings(director);
         }),
     );
+  }
+
+  /** The host's own sysctls and commands from the topology, after its configurator: a bug report's break wins. */
+  private async applyOwnSettings(host: Host): Promise<void> {
+    const netns = namespaceOf(this.plan, host.name);
+    const sysctls = ownSysctlsAfterConfigurator(host);
+    if (sysctls.length > 0) await this.runner.run(sysctlCommand(sysctls), { netns });
+    for (const argv of host.commands) await this.runner.run(argv, { netns });
   }
 
   private async start(host: Host, topologyFile: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateTopologyData } from '../topology/load-topology.js';
+import { parseTopologyText, validateTopologyData } from '../topology/load-topology.js';
 import { testTopology } from '../topology/test-support/test-topology.js';
 import { hostNamed, type Topology } from '../topology/topology.js';
 import { allNamespaces, planCluster, switchPortName, type ClusterPlan } from './cluster-plan.js';
@@ -164,6 +164,69 @@ describe('renderHostBatch', () => {
     const commands = commandsOf(renderHostBatch(planCluster(seed, 'abcd1234'), hostNamed(seed, 'web1')));
     expect(commands).toContain('addr add 192.168.73.110/24 dev eth0');
     expect(commands).toContain('addr add 192.168.73.120/32 dev tunl0');
+  });
+});
+
+describe('renderHostBatch with configurators', () => {
+  /** The seed, with a configurator (YAML flow text) on each named host. */
+  const seedWith = (configurators: Record<string, string>): Topology =>
+    parseTopologyText(
+      `
+segment: { subnet: 192.168.73.0/24 }
+hosts:
+  client: { role: client, address: 192.168.73.50 }
+  lvs: { role: director, address: 192.168.73.100${configurators.lvs ? `, configurator: ${configurators.lvs}` : ''} }
+  web1: { role: real-server, address: 192.168.73.110${configurators.web1 ? `, configurator: ${configurators.web1}` : ''} }
+  web2: { role: real-server, address: 192.168.73.111${configurators.web2 ? `, configurator: ${configurators.web2}` : ''} }
+service:
+  vip: 192.168.73.120
+  realServers: [{ host: web1 }, { host: web2 }]
+`,
+      'configurators.yaml',
+    );
+  const batchOf = (topology: Topology, name: string) => commandsOf(renderHostBatch(planCluster(topology, 'abcd1234'), hostNamed(topology, name)));
+  const plain = testTopology();
+
+  it('leaves the VIP to a director configurator that sets it, and still gives the director its own address', () => {
+    const topology = seedWith({ lvs: '{ run: [my-controller], sets: [vip] }' });
+    const commands = batchOf(topology, 'lvs');
+    expect(commands).toContain('addr add 192.168.73.100/24 dev eth0');
+    expect(commands).toContain('link set eth0 up');
+    expect(commands.join('\n')).not.toContain('192.168.73.120');
+    expect(commands).toEqual(batchOf(plain, 'lvs').filter((command) => command !== 'addr add 192.168.73.120/32 dev eth0'));
+  });
+
+  it('still gives the VIP to a director whose configurator sets only the rules or sysctls', () => {
+    for (const configurator of ['{ run: [my-controller] }', '{ run: [my-controller], sets: [ipvs, sysctls] }']) {
+      expect(batchOf(seedWith({ lvs: configurator }), 'lvs'), configurator).toEqual(batchOf(plain, 'lvs'));
+    }
+  });
+
+  it('leaves tunl0 and its VIP to a real server configurator that sets the tunnel, by default too', () => {
+    for (const configurator of ['{ run: [my-agent] }', '{ run: [my-agent], sets: [tunnel] }']) {
+      const topology = seedWith({ web1: configurator });
+      const commands = batchOf(topology, 'web1');
+      expect(commands.join('\n'), configurator).not.toContain('tunl0');
+      expect(commands.join('\n'), configurator).not.toContain('192.168.73.120');
+      expect(commands, configurator).toContain('addr add 192.168.73.110/24 dev eth0');
+      // The other real server, without a configurator, is the harness's as before.
+      expect(batchOf(topology, 'web2'), configurator).toEqual(batchOf(plain, 'web2'));
+    }
+  });
+
+  it('still sets up tunl0 on a real server whose configurator sets only sysctls', () => {
+    const commands = batchOf(seedWith({ web1: '{ run: [my-agent], sets: [sysctls] }' }), 'web1');
+    expect(commands).toContain('link set tunl0 up');
+    expect(commands).toContain('addr add 192.168.73.120/32 dev tunl0');
+    expect(commands).toEqual(batchOf(plain, 'web1'));
+  });
+
+  it('renders every host as before when no host has a configurator', () => {
+    const topology = seedWith({});
+    expect(topology.hosts.every((host) => host.configurator === undefined)).toBe(true);
+    for (const host of topology.hosts) expect(batchOf(topology, host.name), host.name).toEqual(batchOf(plain, host.name));
+    expect(batchOf(topology, 'lvs')).toContain('addr add 192.168.73.120/32 dev eth0');
+    expect(batchOf(topology, 'web1')).toEqual(expect.arrayContaining(['link set tunl0 up', 'addr add 192.168.73.120/32 dev tunl0']));
   });
 });
 

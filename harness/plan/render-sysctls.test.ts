@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { parseTopologyText } from '../topology/load-topology.js';
 import { testTopology } from '../topology/test-support/test-topology.js';
 import { hostNamed, type Host } from '../topology/topology.js';
-import { sysctlCommand, sysctlsFor, type SysctlSetting } from './render-sysctls.js';
+import { ownSysctlsAfterConfigurator, sysctlCommand, sysctlsFor, type SysctlSetting } from './render-sysctls.js';
 
 const topology = testTopology(['web1']);
 const director = hostNamed(topology, 'lvs');
@@ -78,6 +79,67 @@ describe('sysctlsFor', () => {
     expect(realServerValues['net.ipv4.conf.up0.arp_ignore']).toBe('1');
     expect(realServerValues['net.ipv4.conf.up0.arp_announce']).toBe('2');
     expect(realServerValues['net.ipv4.conf.up0.rp_filter']).toBe('0');
+  });
+});
+
+describe('sysctlsFor with configurators', () => {
+  /** The seed with one director and one real server, each with `extra` (YAML flow text) of its own. */
+  const seedWith = (hosts: { lvs?: string; web1?: string }) => {
+    const topology = parseTopologyText(
+      `
+segment: { subnet: 192.168.73.0/24 }
+hosts:
+  client: { role: client, address: 192.168.73.50 }
+  lvs: { role: director, address: 192.168.73.100${hosts.lvs ? `, ${hosts.lvs}` : ''} }
+  web1: { role: real-server, address: 192.168.73.110${hosts.web1 ? `, ${hosts.web1}` : ''} }
+service:
+  vip: 192.168.73.120
+  realServers: [{ host: web1 }]
+`,
+      'configurators.yaml',
+    );
+    return { director: hostNamed(topology, 'lvs'), realServer: hostNamed(topology, 'web1') };
+  };
+
+  it("leaves a role's sysctls to a configurator that sets them, a real server's by default", () => {
+    const { director, realServer } = seedWith({ lvs: 'configurator: { run: [my-controller], sets: [ipvs, sysctls] }', web1: 'configurator: { run: [my-agent] }' });
+    expect(sysctlsFor(director, 'eth0')).toEqual([]);
+    expect(sysctlsFor(realServer, 'eth0')).toEqual([]);
+  });
+
+  it("writes the host's own sysctls from the topology after its configurator, not before, when the configurator sets the role's", () => {
+    const { director, realServer } = seedWith({
+      lvs: 'configurator: { run: [my-controller], sets: [sysctls] }, sysctls: { net.ipv4.vs.conntrack: 1 }',
+      web1: 'configurator: { run: [my-agent], sets: [sysctls] }, sysctls: { net.ipv4.conf.all.rp_filter: 2, net.core.somaxconn: 1024 }',
+    });
+    expect(sysctlsFor(director, 'eth0')).toEqual([]);
+    expect(sysctlsFor(realServer, 'eth0')).toEqual([]);
+    expect(ownSysctlsAfterConfigurator(director)).toEqual([['net.ipv4.vs.conntrack', '1']]);
+    expect(ownSysctlsAfterConfigurator(realServer)).toEqual([
+      ['net.ipv4.conf.all.rp_filter', '2'],
+      ['net.core.somaxconn', '1024'],
+    ]);
+  });
+
+  it("writes the role's sysctls as before when the configurator does not set them", () => {
+    const { director, realServer } = seedWith({
+      lvs: 'configurator: { run: [my-controller], sets: [ipvs, vip] }',
+      web1: 'configurator: { run: [my-agent], sets: [tunnel] }, sysctls: { net.core.somaxconn: 1024 }',
+    });
+    expect(sysctlsFor(director, 'eth0')).toEqual(sysctlsFor(hostNamed(topology, 'lvs'), 'eth0'));
+    // The host's own come after its configurator, so that they win over what it set.
+    expect(sysctlsFor(realServer, 'eth0')).toEqual(sysctlsFor(hostNamed(topology, 'web1'), 'eth0'));
+    expect(ownSysctlsAfterConfigurator(realServer)).toEqual([['net.core.somaxconn', '1024']]);
+    expect(ownSysctlsAfterConfigurator(hostNamed(topology, 'web1'))).toEqual([]);
+  });
+
+  it('writes the same sysctls as the built-in topology when no host has a configurator', () => {
+    const { director: plainDirector, realServer: plainRealServer } = seedWith({});
+    expect(plainDirector.configurator).toBeUndefined();
+    expect(sysctlsFor(plainDirector, 'eth0')).toEqual(sysctlsFor(director, 'eth0'));
+    expect(sysctlsFor(plainRealServer, 'eth0')).toEqual(sysctlsFor(realServer, 'eth0'));
+    expect(sysctlsFor(plainDirector, 'eth0')).toContainEqual(['net.ipv4.ip_forward', '1']);
+    expect(sysctlsFor(plainRealServer, 'eth0')).toContainEqual(['net.ipv4.conf.tunl0.rp_filter', '0']);
   });
 });
 

@@ -28,10 +28,20 @@ const realServerSysctls = (uplink: string): SysctlSetting[] => [
   ['net.ipv4.conf.tunl0.rp_filter', '0'],
 ];
 
-/** Every sysctl of a host whose uplink is `uplink`, in the order they must be written. */
+/**
+ * Every sysctl the build writes before any configurator runs, in the order they must be written:
+ * the role's (unless the host's configurator sets them), then the host's own. A host with a
+ * configurator gets its own ones after the configurator instead (ownSettingsAfterConfigurator),
+ * so that a bug report's odd setting still wins.
+ */
 export function sysctlsFor(host: Host, uplink: string): SysctlSetting[] {
-  const own = configuratorSets(host, 'sysctls') ? [] : host.role === 'director' ? directorSysctls(uplink) : host.role === 'real-server' ? realServerSysctls(uplink) : [];
-  return [...own, ...Object.entries(host.sysctls)];
+  const role = configuratorSets(host, 'sysctls') ? [] : host.role === 'director' ? directorSysctls(uplink) : host.role === 'real-server' ? realServerSysctls(uplink) : [];
+  return host.configurator ? role : [...role, ...Object.entries(host.sysctls)];
+}
+
+/** A configured host's own sysctls, written once its configurator has run. */
+export function ownSysctlsAfterConfigurator(host: Host): SysctlSetting[] {
+  return host.configurator ? Object.entries(host.sysctls) : [];
 }
 
 /** The arguments of one `sysctl -w` that writes them all: one process per namespace, no shell. */

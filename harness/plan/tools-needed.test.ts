@@ -2,6 +2,8 @@
 // the rules, tcpdump only when an assertion captures.
 import { describe, expect, it } from 'vitest';
 import { ASSERTION_NAMES } from '../topology/topology.js';
+import { fileURLToPath } from 'node:url';
+import { loadTopologyFile, parseTopologyText } from '../topology/load-topology.js';
 import { testTopology } from '../topology/test-support/test-topology.js';
 import { BUILD_TOOLS, toolsNeeded } from './tools-needed.js';
 
@@ -18,5 +20,44 @@ describe('toolsNeeded', () => {
   it('the TUN contract captures, so it needs tcpdump', () => {
     expect(toolsNeeded(testTopology(), ['round-robin', 'tun-contract'])).toEqual([...BUILD_TOOLS, 'tcpdump']);
     expect(toolsNeeded(testTopology(undefined, { rulesFrom: 'keepalived' }), ASSERTION_NAMES)).toEqual([...BUILD_TOOLS, 'keepalived', 'tcpdump']);
+  });
+
+  describe('with configurators', () => {
+    /** The seed with a configurator (YAML flow text) on the director and/or web1, and `service` text after the VIP. */
+    const seedWith = (configurators: { lvs?: string; web1?: string }, service = '') =>
+      parseTopologyText(
+        `
+segment: { subnet: 192.168.73.0/24 }
+hosts:
+  client: { role: client, address: 192.168.73.50 }
+  lvs: { role: director, address: 192.168.73.100${configurators.lvs ? `, configurator: ${configurators.lvs}` : ''} }
+  web1: { role: real-server, address: 192.168.73.110${configurators.web1 ? `, configurator: ${configurators.web1}` : ''} }
+  web2: { role: real-server, address: 192.168.73.111 }
+service:
+  vip: 192.168.73.120
+  realServers: [{ host: web1 }, { host: web2 }]
+  ${service}
+`,
+        'configurators.yaml',
+      );
+
+    it('needs a configurator named by its program alone, as on the PATH', () => {
+      expect(toolsNeeded(seedWith({ lvs: '{ run: [keepalived, --dont-fork], daemon: true }' }))).toEqual([...BUILD_TOOLS, 'keepalived']);
+      expect(toolsNeeded(seedWith({ lvs: '{ run: [my-controller, --once] }', web1: '{ run: [my-agent] }' }))).toEqual([...BUILD_TOOLS, 'my-controller', 'my-agent']);
+      expect(toolsNeeded(seedWith({ web1: '{ run: [my-controller] }' }), ['tun-contract'])).toEqual([...BUILD_TOOLS, 'tcpdump', 'my-controller']);
+    });
+
+    it('lists a tool once, however many hosts or rules need it', () => {
+      expect(toolsNeeded(seedWith({ lvs: '{ run: [keepalived], sets: [vip] }' }, 'rulesFrom: keepalived'))).toEqual([...BUILD_TOOLS, 'keepalived']);
+      expect(toolsNeeded(seedWith({ lvs: '{ run: [ipvsadm, --restore] }' }))).toEqual(BUILD_TOOLS);
+    });
+
+    it('does not need a configurator named by path: the topology checked it was there', async () => {
+      const fixture = (name: string) => loadTopologyFile(fileURLToPath(new URL(`../../fixtures/configurators/${name}`, import.meta.url)));
+      expect(toolsNeeded(await fixture('script-director.yaml'))).toEqual(BUILD_TOOLS);
+      expect(toolsNeeded(await fixture('script-real-servers.yaml'))).toEqual(BUILD_TOOLS);
+      expect(toolsNeeded(await fixture('own-keepalived.yaml'))).toEqual(BUILD_TOOLS);
+      expect(toolsNeeded(seedWith({ lvs: '{ run: [/bin/sh, -c, "ipvsadm -C"] }' }))).toEqual(BUILD_TOOLS);
+    });
   });
 });

@@ -1,7 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { loadTopologyFile, parseTopologyText } from './load-topology.js';
 import { TopologyError } from './topology-error.js';
+import { TOPOLOGY_DEFAULTS } from './topology-defaults.js';
+import { hostNamed } from './topology.js';
 
 const seedPath = fileURLToPath(new URL('../../fixtures/topologies/seed-tun.yaml', import.meta.url));
 
@@ -199,5 +205,202 @@ describe('a client with several addresses, and persistence granularity', () => {
     expect(problems).toContain('hosts.web2.extraAddresses: only the client sends from extra addresses, and web2 is a real-server');
     expect(problems).toContain('service.persistenceNetmask: needs service.persistence');
     expect(problems).toContain('service.persistenceNetmask: must be a netmask like 255.255.255.0, got "255.0.255.0"');
+  });
+});
+
+describe('loading a topology with configurators', () => {
+  const fixturesFolder = fileURLToPath(new URL('../../fixtures/configurators/', import.meta.url)).replace(/\/$/, '');
+  const hostLines: Record<string, string> = {
+    client: '  client: { role: client, address: 192.168.73.50 }',
+    lvs: '  lvs: { role: director, address: 192.168.73.100 }',
+    web1: '  web1: { role: real-server, address: 192.168.73.110 }',
+    web2: '  web2: { role: real-server, address: 192.168.73.111 }',
+  };
+  /** The seed with `configurator` (YAML flow text) on each named host. */
+  const configured = (configurators: Record<string, string>, text = seedText) =>
+    Object.entries(configurators).reduce((result, [host, configurator]) => {
+      const line = hostLines[host]!;
+      expect(result).toContain(line);
+      return result.replace(line, `${line.slice(0, -2)}, configurator: ${configurator} }`);
+    }, text);
+  const withService = (text: string, extra: string) => text.replace('vip: 192.168.73.120', `vip: 192.168.73.120\n  ${extra}`);
+
+  const folders: string[] = [];
+  /** A fresh folder holding the given files; removed after the block. */
+  async function folderWith(files: Record<string, string>): Promise<string> {
+    const folder = await mkdtemp(join(tmpdir(), 'lvs-harness-configurator-'));
+    folders.push(folder);
+    for (const [name, text] of Object.entries(files)) await writeFile(join(folder, name), text, { mode: 0o755 });
+    return folder;
+  }
+  afterAll(async () => {
+    await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
+  });
+
+  it('loads every fixture, each configurator program found beside its file and run there', async () => {
+    const files = readdirSync(fixturesFolder).filter((name) => name.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    for (const file of files) {
+      const topology = await loadTopologyFile(join(fixturesFolder, file));
+      const configurators = topology.hosts.flatMap((host) => (host.configurator ? [host.configurator] : []));
+      expect(configurators.length, file).toBeGreaterThan(0);
+      for (const configurator of configurators) {
+        expect(isAbsolute(configurator.argv[0]!), file).toBe(true);
+        expect(configurator.argv[0]!.startsWith(`${fixturesFolder}/`), file).toBe(true);
+        expect(configurator.cwd, file).toBe(fixturesFolder);
+      }
+    }
+  });
+
+  it("takes the fixtures' settings: a daemon, expect stable, a timeout, env values as strings", async () => {
+    const fixture = (name: string) => loadTopologyFile(join(fixturesFolder, name));
+    expect(hostNamed(await fixture('own-keepalived.yaml'), 'lvs').configurator).toMatchObject({ argv: [join(fixturesFolder, 'run-keepalived.sh')], daemon: true });
+    expect(hostNamed(await fixture('script-director-direct-routing.yaml'), 'lvs').configurator).toMatchObject({ expect: 'stable', env: { FORWARDING: '-g' } });
+    expect(hostNamed(await fixture('script-director-leaves-out-web2.yaml'), 'lvs').configurator).toMatchObject({ timeoutSeconds: 5, env: { LEAVE_OUT: '192.168.73.111' } });
+    const rpFilter = await fixture('script-real-servers-rp-filter.yaml');
+    expect(rpFilter.service.rulesFrom).toBe(TOPOLOGY_DEFAULTS.rulesFrom);
+    expect(hostNamed(rpFilter, 'web1').configurator).toMatchObject({ argv: [join(fixturesFolder, 'configure-real-server.sh')], env: { SKIP_RP_FILTER: '1' } });
+  });
+
+  it("takes the rules from a director's configurator that sets them, by default", async () => {
+    expect((await loadTopologyFile(join(fixturesFolder, 'script-director.yaml'))).service.rulesFrom).toBe('configurator');
+    expect(parseTopologyText(configured({ lvs: '{ run: [my-controller] }' }), 'x.yaml').service.rulesFrom).toBe('configurator');
+    expect(parseTopologyText(configured({ lvs: '{ run: [my-controller], sets: [vip, ipvs] }' }), 'x.yaml').service.rulesFrom).toBe('configurator');
+  });
+
+  it("keeps the default rules, or the topology's rulesFrom, for a director's configurator that does not set ipvs", () => {
+    expect(parseTopologyText(configured({ lvs: '{ run: [my-controller], sets: [vip] }' }), 'x.yaml').service.rulesFrom).toBe(TOPOLOGY_DEFAULTS.rulesFrom);
+    expect(TOPOLOGY_DEFAULTS.rulesFrom).toBe('ipvsadm-restore');
+    expect(parseTopologyText(withService(configured({ lvs: '{ run: [my-controller], sets: [vip, sysctls] }' }), 'rulesFrom: ipvsadm'), 'x.yaml').service.rulesFrom).toBe('ipvsadm');
+    // A real server's configurator never decides where the rules come from.
+    expect(parseTopologyText(configured({ web1: '{ run: [my-controller] }' }), 'x.yaml').service.rulesFrom).toBe(TOPOLOGY_DEFAULTS.rulesFrom);
+  });
+
+  it('fills in the defaults of a director and a real server configurator', () => {
+    const topology = parseTopologyText(configured({ lvs: '{ run: [my-controller, --once] }', web1: '{ run: [my-agent] }' }), 'x.yaml');
+    const common = { cwd: process.cwd(), daemon: false, expect: 'topology', timeoutSeconds: 30, env: {} };
+    expect(TOPOLOGY_DEFAULTS.configuratorTimeoutSeconds).toBe(30);
+    expect(hostNamed(topology, 'lvs').configurator).toEqual({ argv: ['my-controller', '--once'], sets: ['ipvs'], ...common });
+    expect(hostNamed(topology, 'web1').configurator).toEqual({ argv: ['my-agent'], sets: ['tunnel', 'sysctls'], ...common });
+    expect(hostNamed(topology, 'web2').configurator).toBeUndefined();
+    expect(hostNamed(topology, 'client').configurator).toBeUndefined();
+  });
+
+  it('refuses what would only fail at build time or mean nothing: an empty program, expect without ipvs, a contract variable in env', () => {
+    expect(problemsOf(configured({ lvs: '{ run: [""] }' }))).toContain('hosts.lvs.configurator.run: must name a program first, not an empty string');
+    expect(problemsOf(configured({ lvs: '{ run: [my-controller], sets: [vip], expect: stable }' }))).toContain(
+      'hosts.lvs.configurator.expect: needs ipvs in sets: it says what the table this configurator loads must become, and the harness loads this one',
+    );
+    expect(problemsOf(configured({ lvs: '{ run: [my-controller], env: { LVS_HARNESS_VIP: 10.0.0.1 } }' }))).toContain(
+      "must not be an LVS_HARNESS_ variable: those are the contract's, set by the harness",
+    );
+  });
+
+  it('refuses a program path that is a folder or not executable, naming the field', async () => {
+    const folder = await folderWith({ 'plain.txt': 'not a program\n', 'topology.yaml': configured({ lvs: '{ run: [./plain.txt] }', web1: '{ run: [./] }' }) });
+    await chmod(join(folder, 'plain.txt'), 0o644);
+    const message = await loadTopologyFile(join(folder, 'topology.yaml')).then(() => '', (error: Error) => error.message);
+    expect(message).toContain(`hosts.lvs.configurator.run[0]: not executable (chmod +x it): ${join(folder, 'plain.txt')}`);
+    expect(message).toContain(`hosts.web1.configurator.run[0]: not a file: ${folder}`);
+  });
+
+  it('takes each setting as given, and names a part once however often it is listed', () => {
+    const topology = parseTopologyText(
+      configured({ lvs: '{ run: [my-controller], daemon: true, sets: [ipvs, vip, sysctls, vip], expect: stable, timeout: 2.5, env: { MODE: fast, COUNT: 3 } }' }),
+      'x.yaml',
+    );
+    expect(hostNamed(topology, 'lvs').configurator).toMatchObject({ daemon: true, sets: ['ipvs', 'vip', 'sysctls'], expect: 'stable', timeoutSeconds: 2.5, env: { MODE: 'fast', COUNT: '3' } });
+  });
+
+  it('finds a relative program beside the topology file and runs it in that folder, whatever the current folder', async () => {
+    const folder = await folderWith({
+      'x.sh': '#!/bin/sh\n',
+      'topology.yaml': configured({ lvs: '{ run: [./x.sh, --flag, ./not-a-program] }' }),
+    });
+    const configurator = hostNamed(await loadTopologyFile(join(folder, 'topology.yaml')), 'lvs').configurator!;
+    expect(configurator.argv).toEqual([join(folder, 'x.sh'), '--flag', './not-a-program']);
+    expect(configurator.cwd).toBe(folder);
+    expect(folder).not.toBe(process.cwd());
+  });
+
+  it('leaves a bare program name to be looked up on the PATH', async () => {
+    const folder = await folderWith({ 'topology.yaml': configured({ lvs: '{ run: [keepalived, --dont-fork] }' }) });
+    const configurator = hostNamed(await loadTopologyFile(join(folder, 'topology.yaml')), 'lvs').configurator!;
+    expect(configurator.argv).toEqual(['keepalived', '--dont-fork']);
+    expect(configurator.cwd).toBe(folder);
+  });
+
+  it('rejects a program path that does not exist, naming run[0] and the file it looked for', async () => {
+    const folder = await folderWith({ 'topology.yaml': configured({ lvs: '{ run: [./missing.sh] }', web1: '{ run: [/nonexistent/agent] }' }) });
+    const path = join(folder, 'topology.yaml');
+    const error = await loadTopologyFile(path).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(TopologyError);
+    const message = (error as TopologyError).message;
+    expect(message).toContain(`invalid topology ${path}:`);
+    expect(message).toContain(`hosts.lvs.configurator.run[0]: no such file: ${join(folder, 'missing.sh')}`);
+    expect(message).toContain('hosts.web1.configurator.run[0]: no such file: /nonexistent/agent');
+  });
+
+  it('rejects a configurator on the client', () => {
+    expect(problemsOf(configured({ client: '{ run: [my-controller] }' }))).toContain(
+      "hosts.client.configurator: only directors and real servers have a configurator: the client is the harness's",
+    );
+  });
+
+  it("rejects parts that are not the host's role's to set", () => {
+    expect(problemsOf(configured({ lvs: '{ run: [my-controller], sets: [tunnel] }' }))).toContain(
+      "hosts.lvs.configurator.sets: tunnel is not a director's to set: a director's configurator sets ipvs, vip, sysctls",
+    );
+    expect(problemsOf(configured({ web1: '{ run: [my-agent], sets: [ipvs] }' }))).toContain(
+      "hosts.web1.configurator.sets: ipvs is not a real-server's to set: a real-server's configurator sets tunnel, sysctls",
+    );
+    const both = problemsOf(configured({ web2: '{ run: [my-agent], sets: [tunnel, vip, ipvs] }' }));
+    expect(both).toContain("hosts.web2.configurator.sets: vip is not a real-server's to set");
+    expect(both).toContain("hosts.web2.configurator.sets: ipvs is not a real-server's to set");
+    expect(problemsOf(configured({ lvs: '{ run: [my-controller], sets: [] }' }))).toContain('hosts.lvs.configurator.sets: must name at least one part');
+    expect(problemsOf(configured({ lvs: '{ run: [my-controller], sets: [routes] }' }))).toMatch(/hosts\.lvs\.configurator\.sets\[0\]: .*expected one of "ipvs"\|"vip"\|"sysctls"\|"tunnel"/);
+  });
+
+  it('rejects expect on a real server', () => {
+    expect(problemsOf(configured({ web1: '{ run: [my-agent], expect: stable }' }))).toContain(
+      "hosts.web1.configurator.expect: is a director's: it says what its IPVS table must become",
+    );
+  });
+
+  it("rejects service.rulesFrom beside a director's configurator that sets the rules", () => {
+    for (const rulesFrom of ['ipvsadm', 'ipvsadm-restore', 'keepalived']) {
+      expect(problemsOf(withService(configured({ lvs: '{ run: [my-controller] }' }), `rulesFrom: ${rulesFrom}`)), rulesFrom).toContain(
+        'service.rulesFrom: conflicts with hosts.lvs.configurator, which sets the IPVS rules (leave rulesFrom out, or take ipvs out of its sets)',
+      );
+    }
+    expect(problemsOf(withService(configured({ lvs: '{ run: [my-controller], sets: [ipvs, vip] }' }), 'rulesFrom: ipvsadm'))).toContain(
+      'service.rulesFrom: conflicts with hosts.lvs.configurator',
+    );
+    // rulesFrom cannot name the configurator itself: it is what a configurator makes it.
+    expect(problemsOf(withService(seedText, 'rulesFrom: configurator'))).toMatch(/service\.rulesFrom: .*expected one of "ipvsadm"\|"ipvsadm-restore"\|"keepalived"/);
+  });
+
+  it('rejects keepalived settings when the rules come from a configurator', () => {
+    expect(problemsOf(withService(configured({ lvs: '{ run: [my-controller] }' }), 'healthCheck: { delayLoop: 2 }'))).toContain(
+      'service.healthCheck: is a keepalived setting: it needs service.rulesFrom: keepalived (got configurator)',
+    );
+  });
+
+  it('rejects an unknown key inside a configurator', () => {
+    expect(problemsOf(configured({ lvs: '{ run: [my-controller], deamon: true }' }))).toContain('hosts.lvs.configurator: unknown key "deamon"');
+  });
+
+  it('rejects an empty or missing run', () => {
+    expect(problemsOf(configured({ lvs: '{ run: [] }' }))).toContain('hosts.lvs.configurator.run: must name a command');
+    expect(problemsOf(configured({ web1: '{ daemon: true }' }))).toContain('hosts.web1.configurator.run: is required');
+  });
+
+  it('rejects a timeout out of range and an env name that is not one', () => {
+    expect(problemsOf(configured({ lvs: '{ run: [my-controller], timeout: 0 }' }))).toContain('hosts.lvs.configurator.timeout: must be at least 0.1 seconds');
+    expect(problemsOf(configured({ lvs: '{ run: [my-controller], timeout: 7200 }' }))).toContain('hosts.lvs.configurator.timeout: must be at most 3600 seconds');
+    expect(problemsOf(configured({ lvs: '{ run: [my-controller], env: { "1BAD": x } }' }))).toContain('hosts.lvs.configurator.env.1BAD: must be an environment variable name');
   });
 });

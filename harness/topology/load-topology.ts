@@ -1,7 +1,7 @@
 // Reads a topology file (YAML or JSON), validates it strictly and resolves it. Nothing is
 // built from a file that fails here, and the error names the file and every bad field.
 import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute } from 'node:path';
 import { parseDocument } from 'yaml';
 import { topologyFileSchema } from './topology-schema.js';
@@ -67,9 +67,22 @@ export function validateTopologyData(data: unknown, source = '(in memory)'): Top
 function missingConfigurators(topology: Topology): TopologyProblem[] {
   return topology.hosts.flatMap((host) => {
     const program = host.configurator?.argv[0];
-    if (!program || !isAbsolute(program) || existsSync(program)) return [];
-    return [{ path: `hosts.${host.name}.configurator.run[0]`, message: `no such file: ${program}` }];
+    if (!program || !isAbsolute(program)) return [];
+    const problem = notAProgram(program);
+    return problem ? [{ path: `hosts.${host.name}.configurator.run[0]`, message: `${problem}: ${program}` }] : [];
   });
+}
+
+/** Why a path cannot be run as a program, or undefined when it can. */
+function notAProgram(path: string): string | undefined {
+  if (!existsSync(path)) return 'no such file';
+  if (!statSync(path).isFile()) return 'not a file';
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    return 'not executable (chmod +x it)';
+  }
+  return undefined;
 }
 
 interface SchemaIssue {

@@ -102,6 +102,9 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
       if (!allowed.includes(part)) problem(`${path}.sets`, `${part} is not a ${host.role}'s to set: a ${host.role}'s configurator sets ${allowed.join(', ')}`);
     }
     if (host.configurator.expect !== undefined && host.role !== 'director') problem(`${path}.expect`, 'is a director\'s: it says what its IPVS table must become');
+    else if (host.configurator.expect !== undefined && !(host.configurator.sets ?? ['ipvs']).includes('ipvs')) {
+      problem(`${path}.expect`, 'needs ipvs in sets: it says what the table this configurator loads must become, and the harness loads this one');
+    }
   }
   const rulesFrom: RulesTool = rulesConfigurator ? 'configurator' : (file.service.rulesFrom ?? TOPOLOGY_DEFAULTS.rulesFrom);
   const usesVrrp = file.service.vrrp !== undefined;

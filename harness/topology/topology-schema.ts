@@ -35,12 +35,20 @@ const extraAddressesSchema = z.union([
 
 /** The user's own tool, in charge of part of a host's configuration (see Configurator). */
 const configuratorSchema = z.strictObject({
-  run: argv,
+  run: z.array(z.string()).min(1, 'must name a command').refine((words) => words[0] !== '', 'must name a program first, not an empty string'),
   daemon: z.boolean().optional(),
   sets: z.array(z.enum(['ipvs', 'vip', 'sysctls', 'tunnel'])).min(1, 'must name at least one part: ipvs, vip, sysctls (directors) or tunnel, sysctls (real servers)').optional(),
   expect: z.enum(['topology', 'stable']).optional(),
   timeout: seconds.optional(),
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.union([z.string(), z.number()]).transform(String)).optional(),
+  env: z
+    .record(
+      z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+        .refine((name) => !name.startsWith('LVS_HARNESS_'), 'must not be an LVS_HARNESS_ variable: those are the contract\'s, set by the harness'),
+      z.union([z.string(), z.number()]).transform(String),
+    )
+    .optional(),
 });
 
 const hostSchema = z.strictObject({

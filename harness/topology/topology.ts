@@ -186,7 +186,7 @@ export function configuratorSets(host: Host, part: ConfiguratorPart): boolean {
  * director's configurator was declared to be judged only by its own stable table.
  */
 export function ipvsTableExpected(topology: Topology): boolean {
-  return hostsWithRole(topology, 'director').every((director) => director.configurator?.expect !== 'stable');
+  return hostsWithRole(topology, 'director').every((director) => !configuratorSets(director, 'ipvs') || director.configurator?.expect !== 'stable');
 }
 
 /** The one client; validation guarantees there is exactly one. */
