@@ -3,12 +3,24 @@
 // command run as a user on the host (root), then the kernel suites in the chosen kernel
 // (this one if it has IPVS and ipip, else User-Mode Linux).
 // Ends with one plain line, "tests: N passed, N failed", and a non-zero exit on any failure.
+// In CI (CI set) each project also writes JUnit XML to reports/junit-<project>.xml.
+import { mkdir } from 'node:fs/promises';
 import { $ } from 'zx';
 
 $.verbose = false;
 const vitest = ['node', 'node_modules/vitest/vitest.mjs', 'run', '--configLoader', 'runner'];
 const cli = ['node', 'dist/harness/cli/main.js'];
 const extra = process.argv.slice(2);
+const inCi = Boolean(process.env.CI) && process.env.CI !== 'false';
+// Paths relative to the project folder, the cwd here and inside the guest: the kernel project
+// runs there too, with reports/ shared read-write (the rest of the host is read-only to it).
+const reports = 'reports';
+if (inCi) await mkdir(reports, { recursive: true });
+
+/** vitest's options for a project's JUnit file in CI, the default reporter kept: its summary is where the counts are read. */
+function junitFor(project) {
+  return inCi ? ['--reporter=default', '--reporter=junit', `--outputFile.junit=${reports}/junit-${project}.xml`] : [];
+}
 
 /** Runs one vitest project, streaming its output, and reads its counts from the summary. */
 async function runProject(label, command) {
@@ -34,9 +46,9 @@ process.stdout.write(typecheck.stdout);
 console.log(`typecheck: ${typecheck.exitCode === 0 ? 'passed' : 'FAILED'}`);
 
 const results = [
-  await runProject('unit', [...vitest, '--project', 'unit', ...extra]),
-  await runProject('host', [...vitest, '--project', 'host', ...extra]),
-  await runProject('kernel', [...cli, 'run', '--', ...vitest, '--project', 'kernel', ...extra]),
+  await runProject('unit', [...vitest, '--project', 'unit', ...junitFor('unit'), ...extra]),
+  await runProject('host', [...vitest, '--project', 'host', ...junitFor('host'), ...extra]),
+  await runProject('kernel', [...cli, 'run', ...(inCi ? ['--writable', reports] : []), '--', ...vitest, '--project', 'kernel', ...junitFor('kernel'), ...extra]),
 ];
 const passed = results.reduce((sum, counts) => sum + counts.passed, 0);
 const failed = results.reduce((sum, counts) => sum + counts.failed, 0) + (typecheck.exitCode === 0 ? 0 : 1);

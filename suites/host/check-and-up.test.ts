@@ -1,9 +1,9 @@
 // check and up as a user runs them from the host: the kernel is chosen for them (User-Mode
 // Linux here, the host's own on a runner with IPVS), the report and exit codes are theirs.
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { file as tempFile } from 'tmp-promise';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { dir as tempDir, file as tempFile } from 'tmp-promise';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli } from '../support/run-cli.js';
 import { SEED_TOPOLOGY_FILE } from '../support/topologies.js';
@@ -18,15 +18,24 @@ describe('lvs-harness check', () => {
     expect(result.stdout).toContain('result: passed (3 of 3 assertions held)');
   });
 
-  it('fails a director in direct-routing mode on the TUN contract, exit 1, keeping the captures', async () => {
+  it('fails a director in direct-routing mode on the TUN contract, exit 1, keeping the captures; the JUnit file says the same', async () => {
     const broken = await tempFile({ postfix: '.yaml' });
+    const reports = await tempDir({ unsafeCleanup: true });
     try {
       const seed = await readFile(SEED_TOPOLOGY_FILE, 'utf8');
       await writeFile(broken.path, seed.replaceAll('forwarding: tunnel', 'forwarding: direct-routing'));
-      const result = await runCli(['check', broken.path, '--connections', '4', '--json'], { timeoutMs: 300_000 });
+      const junit = join(reports.path, 'check.xml');
+      const result = await runCli(['check', broken.path, '--connections', '4', '--json', '--junit', junit], { timeoutMs: 300_000 });
       expect(result.exitCode, result.stderr).toBe(1);
-      const report = JSON.parse(result.stdout) as { passed: boolean; verdicts: Array<{ property: string; ok: boolean; message: string }>; captureFolder: string };
+      const report = JSON.parse(result.stdout) as { schemaVersion: number; passed: boolean; verdicts: Array<{ property: string; ok: boolean; message: string }>; captureFolder: string };
+      expect(report.schemaVersion).toBe(1);
       expect(report.passed).toBe(false);
+      // Written from inside the guest, where the host's files are read-only but for the folders check writes into.
+      const xml = await readFile(junit, 'utf8');
+      const cases = [...xml.matchAll(/<testcase name="([^"]*)" classname="seed-tun">\n\s*<(failure|system-out)/g)].map((match) => `${match[1]}: ${match[2]}`);
+      expect(cases).toEqual(['round-robin: system-out', 'TUN contract: failure', 'doctor: system-out']);
+      expect(xml).toContain('<testsuite name="lvs-harness check: seed-tun" tests="3" failures="1"');
+      expect(xml).toMatch(/<failure message="[^"]*" type="assertion failed">[^<]*property 2 \(IP-in-IP to a real server\) failed/);
       const contract = report.verdicts.find((verdict) => verdict.property === 'TUN contract')!;
       expect(contract.ok).toBe(false);
       expect(contract.message).toContain('property 2 (IP-in-IP to a real server) failed');
@@ -37,6 +46,28 @@ describe('lvs-harness check', () => {
       await rm(dirname(dirname(report.captureFolder)), { recursive: true, force: true });
     } finally {
       await broken.cleanup();
+      await reports.cleanup();
+    }
+  });
+
+  it('refuses a --junit file it could not write with exit 2, naming the path, before building and writing anything', async () => {
+    const reports = await tempDir({ unsafeCleanup: true });
+    try {
+      await writeFile(join(reports.path, 'a-file'), '');
+      await mkdir(join(reports.path, 'a-folder'));
+      const cases = [
+        [join(reports.path, 'missing', 'check.xml'), `its folder ${join(reports.path, 'missing')} does not exist (create it first)`],
+        [join(reports.path, 'a-folder'), 'is a folder, not a file'],
+        [join(reports.path, 'a-file', 'check.xml'), `${join(reports.path, 'a-file')} is not a folder`],
+      ];
+      for (const [path, problem] of cases) {
+        const result = await runCli(['check', SEED_TOPOLOGY_FILE, '--junit', path!]);
+        expect(result, path).toMatchObject({ exitCode: 2, stdout: '', stderr: `lvs-harness check: check: --junit ${path}: ${problem}` });
+      }
+      expect((await readdir(reports.path)).sort()).toEqual(['a-file', 'a-folder']);
+      expect(await readdir(join(reports.path, 'a-folder'))).toEqual([]);
+    } finally {
+      await reports.cleanup();
     }
   });
 

@@ -1,15 +1,19 @@
 // `lvs-harness check FILE`: build the cluster a file describes, run the assertions, print a
 // report per property with the evidence, tear down. Exit 0 all held, 1 one failed, 2 could not run.
-import { rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { buildCluster } from '../../cluster/build-cluster.js';
 import { ASSERTIONS, formatCheckReport, runChecks, type AssertionName } from '../../checks/run-checks.js';
+import { checkReportJson } from '../../checks/check-report-json.js';
+import { renderJunitReport } from '../../checks/junit-report.js';
 import { writeBundle } from '../../bundle/write-bundle.js';
 import { toolsNeeded } from '../../plan/tools-needed.js';
 import { loadTopologyFile } from '../../topology/load-topology.js';
 import { DEFAULT_ASSERTIONS } from '../../topology/topology.js';
 import type { Subcommand } from '../shared/command.js';
 import { EXIT_ASSERTION_FAILED, EXIT_OK, UsageError } from '../shared/exit-codes.js';
+import { EnvironmentError } from '../../kernel/environment-error.js';
 import { inChosenKernel } from '../shared/in-chosen-kernel.js';
 import { parseOptions, wholeNumber } from '../shared/parse-options.js';
 import { say } from '../shared/say.js';
@@ -38,7 +42,11 @@ report per property with its evidence, then tears the cluster down:
                       the scheduler's turns, each client address twice, at least 8)
   --keep-captures     keep the captures even when the contract holds
   --bundle OUT        also write a bundle (.tar.gz) with everything needed to replay and read
-  --json              print the report as JSON
+  --json              print the report as JSON (schemaVersion 1, described by the JSON
+                      Schema schemas/check-report.v1.schema.json)
+  --junit FILE        also write the report as JUnit XML to FILE, a test case per assertion
+                      (written whenever there is a report, passed or failed; FILE's folder
+                      must exist)
 ${guestOptionsHelp}
 
 Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment.`,
@@ -50,12 +58,15 @@ Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment.`,
       'keep-captures': { type: 'boolean' },
       bundle: { type: 'string' },
       assert: { type: 'string' },
+      junit: { type: 'string' },
     });
     if (values.help) return console.log(this.help), 0;
     if (positionals.length !== 1) throw new UsageError('check: give exactly one topology FILE (lvs-harness check FILE)');
     const file = resolve(positionals[0]!);
     const connections = values.connections === undefined ? undefined : wholeNumber('check', 'connections', values.connections, 8);
     const bundle = values.bundle === undefined ? undefined : resolve(values.bundle);
+    // Refused before anything is built: a report lost at the end would waste the whole run.
+    const junit = values.junit === undefined ? undefined : await writableFile('junit', values.junit);
     const topology = await loadTopologyFile(file);
     // The file says which assertions it wants; --assert overrides it.
     const assertions = values.assert === undefined ? topology.assertions : parseAssertions(values.assert);
@@ -64,8 +75,11 @@ Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment.`,
     if (values.json) again.push('--json');
     if (values['keep-captures']) again.push('--keep-captures');
     if (bundle) again.push('--bundle', bundle);
+    if (junit) again.push('--junit', junit);
     const settings = guestSettings('check', values);
-    const guest = { ...settings, writableFolders: [...(settings.writableFolders ?? []), ...(bundle ? [dirname(bundle)] : [])], extraMounts: [file] };
+    // The guest sees the host read-only but for the folders the check writes into.
+    const outputFolders = [bundle, junit].filter((path) => path !== undefined).map((path) => dirname(path));
+    const guest = { ...settings, writableFolders: [...(settings.writableFolders ?? []), ...outputFolders], extraMounts: [file] };
 
     return inChosenKernel(again, async () => {
       say(`building ${topology.name} from ${file}`);
@@ -74,8 +88,16 @@ Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment.`,
       try {
         // A bundle carries the captures, so they are kept at least until it is written.
         const keepCaptures = values['keep-captures'] === true || bundle !== undefined;
+        const startedAt = new Date();
         const report = await runChecks(cluster, { assertions, connections, keepCaptures, onProgress: say });
-        console.log(values.json ? JSON.stringify(report, null, 2) : formatCheckReport(report));
+        const durationMs = Date.now() - startedAt.getTime();
+        console.log(values.json ? JSON.stringify(checkReportJson(report), null, 2) : formatCheckReport(report));
+        if (junit) {
+          await writeFile(junit, renderJunitReport(report, { startedAt, durationMs })).catch((error: Error) => {
+            throw new EnvironmentError(`could not write the JUnit report to ${junit}: ${error.message}`);
+          });
+          say(`JUnit report written: ${junit}`);
+        }
         if (bundle) {
           say('writing the bundle');
           const written = await writeBundle(bundle, {
@@ -97,6 +119,30 @@ Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment.`,
     }, guest, toolsNeeded(topology, assertions));
   },
 };
+
+/** The absolute path of a file `--OPTION` names, or a usage error naming it when the file cannot be written there. */
+async function writableFile(option: string, path: string): Promise<string> {
+  const file = resolve(path);
+  const problem = await whyNotWritable(file);
+  if (problem) throw new UsageError(`check: --${option} ${file}: ${problem}`);
+  return file;
+}
+
+async function whyNotWritable(file: string): Promise<string | undefined> {
+  const folder = dirname(file);
+  const folderStat = await stat(folder).catch((error: NodeJS.ErrnoException) => error);
+  if (folderStat instanceof Error) {
+    return folderStat.code === 'ENOENT' ? `its folder ${folder} does not exist (create it first)` : `its folder ${folder} cannot be used (${folderStat.code ?? folderStat.message})`;
+  }
+  if (!folderStat.isDirectory()) return `${folder} is not a folder`;
+  const fileStat = await stat(file).catch(() => undefined);
+  if (fileStat?.isDirectory()) return 'is a folder, not a file';
+  const target = fileStat ? file : folder;
+  return access(target, constants.W_OK).then(
+    () => undefined,
+    (error: NodeJS.ErrnoException) => `${target} is not writable (${error.code ?? error.message})`,
+  );
+}
 
 function parseAssertions(text: string): AssertionName[] {
   const names = text.split(',').map((name) => name.trim()).filter(Boolean);
