@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm test, after setup: the unit project on the host (no root, no kernel features), the
 // command run as a user on the host (root), then the kernel suites in the chosen kernel
-// (this one if it has IPVS and ipip, else User-Mode Linux).
+// (this one if it has IPVS and ipip, else User-Mode Linux), then examples/configurator-suite
+// as another project runs it (scripts/test-example.mjs: npm pack, npm install, npm test).
 // Ends with one plain line, "tests: N passed, N failed", and a non-zero exit on any failure.
 // In CI (CI set) each project also writes JUnit XML to reports/junit-<project>.xml.
 import { mkdir } from 'node:fs/promises';
@@ -49,6 +50,8 @@ const results = [
   await runProject('unit', [...vitest, '--project', 'unit', ...junitFor('unit'), ...extra]),
   await runProject('host', [...vitest, '--project', 'host', ...junitFor('host'), ...extra]),
   await runProject('kernel', [...cli, 'run', ...(inCi ? ['--writable', reports] : []), '--', ...vitest, '--project', 'kernel', ...junitFor('kernel'), ...extra]),
+  // Another project's suite: the package packed, installed from the tarball, its configurators judged.
+  await runProject('example', ['node', 'scripts/test-example.mjs']),
 ];
 const passed = results.reduce((sum, counts) => sum + counts.passed, 0);
 const failed = results.reduce((sum, counts) => sum + counts.failed, 0) + (typecheck.exitCode === 0 ? 0 : 1);

@@ -45,6 +45,9 @@ export { waitFor, WaitTimeoutError, type WaitOptions } from '../process/wait-for
 
 // The assertions on a live cluster, all of them (`check`'s) or one at a time.
 export { runChecks, formatCheckReport, type CheckOptions, type CheckReport } from '../checks/run-checks.js';
+export { CHECK_REPORT_SCHEMA_VERSION, checkReportJson, checkReportJsonSchema, type CheckReportJson } from '../checks/check-report-json.js';
+export { renderJunitReport } from '../checks/junit-report.js';
+export { CONFIGURATOR_VARIABLES, type ConfiguratorVariable } from '../plan/configurator-environment.js';
 export { checkDistribution, defaultConnections, type DistributionCheck, type DistributionOptions } from '../checks/distribution-check.js';
 export { checkTunContract, describeDrops, tunContractInput, type TunContractCheck, type TunContractOptions } from '../checks/tun-contract-check.js';
 
