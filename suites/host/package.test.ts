@@ -7,7 +7,7 @@
 import { execa } from 'execa';
 import { cp, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { existsSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { dir as tempDir, type DirectoryResult } from 'tmp-promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packagePath } from '../../harness/package-root.js';
@@ -57,8 +57,9 @@ beforeAll(async () => {
   work = await tempDir({ unsafeCleanup: true, prefix: 'lvs-harness-package-' });
   const source = join(work.path, 'source');
   const root = packagePath();
-  const skipped = new Set(['node_modules', 'dist', '.git'].map((name) => join(root, name)));
-  await cp(root, source, { recursive: true, filter: (path) => !skipped.has(path) });
+  const skipped = new Set(['node_modules', 'dist', '.git', 'reports'].map((name) => join(root, name)));
+  // The example project's own install (scripts/test-example.mjs) is not the package's either.
+  await cp(root, source, { recursive: true, filter: (path) => !skipped.has(path) && basename(path) !== 'node_modules' && !path.endsWith('.tgz') });
   await symlink(packagePath('node_modules'), join(source, 'node_modules'));
   const packs = join(work.path, 'packs');
   await mkdir(packs);
