@@ -2,9 +2,8 @@
 // folder. And a full build's stop() removes everything too.
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BUILD_STAGES, buildCluster, InjectedFailure } from '../harness/cluster/build-cluster.js';
+import { BUILD_STAGES, buildCluster, CommandError, InjectedFailure } from '../harness/library/index.js';
 import { newRunId } from '../harness/plan/cluster-plan.js';
-import { CommandError } from '../harness/process/command-error.js';
 import { leftoversOf as leftovers } from './support/leftovers.js';
 import { seedTopology, withHost } from './support/topologies.js';
 

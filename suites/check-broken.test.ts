@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { asOnACapableHost, runCli } from './support/run-cli.js';
-import type { CheckReport } from '../harness/checks/run-checks.js';
+import type { CheckReport } from '../harness/library/index.js';
 
 const env = asOnACapableHost();
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/topologies/broken/${name}.yaml`, import.meta.url));

@@ -3,8 +3,7 @@
 // keepalived stopped and started again).
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { runChecks } from '../harness/checks/run-checks.js';
-import { loadTopologyFile } from '../harness/topology/load-topology.js';
+import { loadTopologyFile, runChecks } from '../harness/library/index.js';
 import { useCluster } from './support/use-cluster.js';
 
 const VRRP = fileURLToPath(new URL('../fixtures/topologies/seed-vrrp.yaml', import.meta.url));

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../harness/process/wait-for.js';
+import { waitFor } from '../harness/library/index.js';
 import { asOnACapableHost, CLI, runCli } from './support/run-cli.js';
 import { SEED_TOPOLOGY_FILE } from './support/topologies.js';
 

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClientAgent, clientPortClaims } from '../harness/cluster/client-agent.js';
 import { namespaceOf } from '../harness/plan/cluster-plan.js';
-import { clientHost, hostNamed } from '../harness/topology/topology.js';
+import { clientHost, hostNamed } from '../harness/library/index.js';
 import { useCluster } from './support/use-cluster.js';
 import { seedTopology } from './support/topologies.js';
 

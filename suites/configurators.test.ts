@@ -10,11 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { asOnACapableHost, runCli } from './support/run-cli.js';
-import type { CheckReport } from '../harness/checks/run-checks.js';
-import { buildCluster } from '../harness/cluster/build-cluster.js';
-import { runChecks } from '../harness/checks/run-checks.js';
-import { parseTopologyText } from '../harness/topology/load-topology.js';
-import { waitFor } from '../harness/process/wait-for.js';
+import { buildCluster, parseTopologyText, runChecks, waitFor, type CheckReport } from '../harness/library/index.js';
 import { processesInNamespaces } from '../harness/process/namespace-processes.js';
 import { namespaceOf } from '../harness/plan/cluster-plan.js';
 

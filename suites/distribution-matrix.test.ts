@@ -3,11 +3,16 @@
 // servers; one or several client addresses); the director's rules are reloaded for each
 // scheduler, weighting and persistence in turn, and the batch judged by the new rules.
 import { describe, expect, it } from 'vitest';
-import { checkDistribution, defaultConnections } from '../harness/checks/distribution-check.js';
+import {
+  checkDistribution,
+  defaultConnections,
+  SCHEDULERS,
+  validateTopologyData,
+  type Cluster,
+  type Scheduler,
+  type Topology,
+} from '../harness/library/index.js';
 import { renderIpvsRestore } from '../harness/plan/render-ipvs-rules.js';
-import { validateTopologyData } from '../harness/topology/load-topology.js';
-import { SCHEDULERS, type Scheduler, type Topology } from '../harness/topology/topology.js';
-import type { Cluster } from '../harness/cluster/cluster.js';
 import { useCluster } from './support/use-cluster.js';
 
 interface Shape {

@@ -4,8 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProcessRunner } from '../harness/process/process-runner.js';
 import { useCluster } from './support/use-cluster.js';
-import { runDoctor } from '../harness/doctor/doctor.js';
-import type { PitfallId } from '../harness/doctor/diagnose.js';
+import { runDoctor, type PitfallId } from '../harness/library/index.js';
 import { seedTopology } from './support/topologies.js';
 
 const VIP = '192.168.73.120';

@@ -5,7 +5,7 @@
 // 192.168.73.50 and every VIP 192.168.73.120.
 import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../harness/process/wait-for.js';
+import { waitFor } from '../harness/library/index.js';
 import { ParallelWorker, staleCompiledFiles, type WorkerEvent } from './support/parallel-runs.js';
 
 const RUNS = 4;

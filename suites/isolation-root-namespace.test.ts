@@ -5,9 +5,7 @@
 // comparison is shown to fail, naming what changed, on a change made on purpose and undone.
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCluster, InjectedFailure } from '../harness/cluster/build-cluster.js';
-import { checkTunContract } from '../harness/checks/tun-contract-check.js';
-import { assertVerdict } from '../harness/verdicts/verdict.js';
+import { assertVerdict, buildCluster, checkTunContract, InjectedFailure } from '../harness/library/index.js';
 import { diffSnapshots, formatSnapshotChanges } from '../harness/isolation/diff-snapshots.js';
 import { assertRootNamespaceUnchanged, RootNamespaceChanged, takeRootNamespaceSnapshot } from '../harness/isolation/root-namespace-snapshot.js';
 import type { RootNamespaceSnapshot } from '../harness/isolation/snapshot-types.js';

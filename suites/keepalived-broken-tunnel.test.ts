@@ -3,12 +3,7 @@
 // connection the director tunnels to it fails. keepalived keeps it in the table; the harness
 // must notice and say so. With tunl0 up again, the same judgement passes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCluster } from '../harness/cluster/build-cluster.js';
-import type { Cluster } from '../harness/cluster/cluster.js';
-import { judgeHealthAgreement } from '../harness/failover/failover-health-agreement.js';
-import { assertVerdict } from '../harness/verdicts/verdict.js';
-import { observeHealthAgreement } from '../harness/failover/observe-health-agreement.js';
-import { loadTopologyFile } from '../harness/topology/load-topology.js';
+import { assertVerdict, buildCluster, judgeHealthAgreement, loadTopologyFile, observeHealthAgreement, type Cluster } from '../harness/library/index.js';
 import { withHost } from './support/topologies.js';
 
 const KEEPALIVED_TOPOLOGY = new URL('../fixtures/topologies/seed-keepalived.yaml', import.meta.url).pathname;

@@ -5,17 +5,20 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCluster, InjectedFailure } from '../harness/cluster/build-cluster.js';
+import {
+  assertVerdict,
+  buildCluster,
+  InjectedFailure,
+  judgeHealthAgreement,
+  judgeRoundRobin,
+  KeepalivedConfigError,
+  loadTopologyFile,
+  observeHealthAgreement,
+  renderKeepalivedConf,
+  type Cluster,
+} from '../harness/library/index.js';
 import { newRunId } from '../harness/plan/cluster-plan.js';
-import type { Cluster } from '../harness/cluster/cluster.js';
-import { judgeHealthAgreement } from '../harness/failover/failover-health-agreement.js';
-import { judgeRoundRobin } from '../harness/verdicts/round-robin.js';
-import { assertVerdict } from '../harness/verdicts/verdict.js';
-import { KeepalivedConfigError } from '../harness/keepalived/keepalived-directors.js';
 import { keepalivedPidsIn } from '../harness/keepalived/keepalived-process.js';
-import { observeHealthAgreement } from '../harness/failover/observe-health-agreement.js';
-import { renderKeepalivedConf } from '../harness/keepalived/render-keepalived-conf.js';
-import { loadTopologyFile } from '../harness/topology/load-topology.js';
 import { leftoversOf } from './support/leftovers.js';
 
 const KEEPALIVED_TOPOLOGY = fileURLToPath(new URL('../fixtures/topologies/seed-keepalived.yaml', import.meta.url));

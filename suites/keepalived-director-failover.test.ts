@@ -4,13 +4,19 @@
 // connections go through it. The master comes back: it takes the VIP back. And the same
 // assertion failing where no backup exists. Timings are annotations, never asserted.
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { buildCluster } from '../harness/cluster/build-cluster.js';
-import type { Cluster } from '../harness/cluster/cluster.js';
-import { judgeVipHandover, vipHandoverTimings, type VipHandoverObservation } from '../harness/failover/failover-director.js';
-import { formatFailoverRecord } from '../harness/failover/failover-timings.js';
-import { assertVerdict } from '../harness/verdicts/verdict.js';
-import { measureDirectorFailover, measureDirectorReturn, type DirectorFault } from '../harness/failover/measure-director-failover.js';
-import { loadTopologyFile } from '../harness/topology/load-topology.js';
+import {
+  assertVerdict,
+  buildCluster,
+  formatFailoverRecord,
+  judgeVipHandover,
+  loadTopologyFile,
+  measureDirectorFailover,
+  measureDirectorReturn,
+  vipHandoverTimings,
+  type Cluster,
+  type DirectorFault,
+  type VipHandoverObservation,
+} from '../harness/library/index.js';
 
 const VRRP_TOPOLOGY = new URL('../fixtures/topologies/seed-vrrp.yaml', import.meta.url).pathname;
 

@@ -4,14 +4,22 @@
 // the same assertion failing on a cluster where keepalived has no health check, so cannot
 // fail over. Timings are recorded as annotations on each test, never asserted.
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { buildCluster } from '../harness/cluster/build-cluster.js';
-import type { Cluster } from '../harness/cluster/cluster.js';
-import { judgeRealServerFailover, judgeRealServerReturn, realServerFailoverTimings } from '../harness/failover/failover-real-server.js';
-import { formatFailoverRecord, type FailoverTimings } from '../harness/failover/failover-timings.js';
-import { assertVerdict, type Verdict } from '../harness/verdicts/verdict.js';
-import { measureRealServerFailover, measureRealServerReturn } from '../harness/failover/measure-real-server-failover.js';
-import { loadTopologyFile } from '../harness/topology/load-topology.js';
-import type { Topology, VirtualService } from '../harness/topology/topology.js';
+import {
+  assertVerdict,
+  buildCluster,
+  formatFailoverRecord,
+  judgeRealServerFailover,
+  judgeRealServerReturn,
+  loadTopologyFile,
+  measureRealServerFailover,
+  measureRealServerReturn,
+  realServerFailoverTimings,
+  type Cluster,
+  type FailoverTimings,
+  type Topology,
+  type Verdict,
+  type VirtualService,
+} from '../harness/library/index.js';
 
 const KEEPALIVED_TOPOLOGY = new URL('../fixtures/topologies/seed-keepalived.yaml', import.meta.url).pathname;
 

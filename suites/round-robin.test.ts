@@ -2,8 +2,7 @@
 // same assertion on a cluster where web2 cannot answer through the tunnel, which must fail.
 import { describe, expect, it } from 'vitest';
 import { useCluster } from './support/use-cluster.js';
-import { judgeRoundRobin } from '../harness/verdicts/round-robin.js';
-import { assertVerdict } from '../harness/verdicts/verdict.js';
+import { assertVerdict, judgeRoundRobin } from '../harness/library/index.js';
 import { seedTopology, withHost } from './support/topologies.js';
 
 const CONNECTIONS = 8;

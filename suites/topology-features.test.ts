@@ -3,8 +3,7 @@
 // director, padded responses; and check's assertions hold on it.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runChecks } from '../harness/checks/run-checks.js';
-import { loadTopologyFile } from '../harness/topology/load-topology.js';
+import { loadTopologyFile, runChecks } from '../harness/library/index.js';
 import { seedTopology, withHost } from './support/topologies.js';
 import { useCluster } from './support/use-cluster.js';
 

@@ -6,11 +6,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { useCluster } from './support/use-cluster.js';
-import { ClusterCapture } from '../harness/capture/cluster-capture.js';
-import type { CaptureBuffering } from '../harness/capture/tcpdump-capture.js';
-import { checkTunContract, describeDrops } from '../harness/checks/tun-contract-check.js';
-import { assertVerdict } from '../harness/verdicts/verdict.js';
-import type { ForwardingMethod } from '../harness/topology/topology.js';
+import { assertVerdict, checkTunContract, ClusterCapture, describeDrops, type CaptureBuffering, type ForwardingMethod } from '../harness/library/index.js';
 import { seedTopology, withForwarding } from './support/topologies.js';
 
 /** Which properties failed, over all connections. */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitFor } from '../../harness/process/wait-for.js';
+import { waitFor } from '../../harness/library/index.js';
 import { EXCHANGE_ROOT, guestKernelsByFolder } from '../../harness/kernel/guest-exchange-garbage.js';
 import { CLI, runCli } from '../support/run-cli.js';
 import { SEED_TOPOLOGY_FILE } from '../support/topologies.js';

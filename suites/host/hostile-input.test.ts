@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dir as tempDir, type DirectoryResult } from 'tmp-promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../harness/process/wait-for.js';
+import { waitFor } from '../../harness/library/index.js';
 import { findTool } from '../../harness/process/find-tool.js';
 import { packagePath } from '../../harness/package-root.js';
 import { runCli, type CliOptions, type CliResult } from '../support/run-cli.js';

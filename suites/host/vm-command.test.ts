@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { readdirSync, readFileSync } from 'node:fs';
-import { waitFor } from '../../harness/process/wait-for.js';
+import { waitFor } from '../../harness/library/index.js';
 import { CLI, runCli, orphanedUmlProcesses } from '../support/run-cli.js';
 
 /** The direct children of a process, from /proc. */

@@ -5,7 +5,7 @@ import { execa, type ResultPromise } from 'execa';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from '../../harness/process/wait-for.js';
+import { waitFor } from '../../harness/library/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const WORKER = join(ROOT, 'suites', 'support', 'parallel-worker.mjs');

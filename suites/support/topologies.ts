@@ -1,7 +1,6 @@
 // The topologies the kernel suites build: the seed's, and variants broken in one way each.
 import { fileURLToPath } from 'node:url';
-import { loadTopologyFile } from '../../harness/topology/load-topology.js';
-import type { ForwardingMethod, Host, Topology } from '../../harness/topology/topology.js';
+import { loadTopologyFile, type ForwardingMethod, type Host, type Topology } from '../../harness/library/index.js';
 
 export const SEED_TOPOLOGY_FILE = fileURLToPath(new URL('../../fixtures/topologies/seed-tun.yaml', import.meta.url));
 

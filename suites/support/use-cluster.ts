@@ -1,8 +1,6 @@
 // One cluster per describe block: built before its tests, stopped after them.
 import { afterAll, beforeAll } from 'vitest';
-import { buildCluster } from '../../harness/cluster/build-cluster.js';
-import type { Cluster } from '../../harness/cluster/cluster.js';
-import type { Topology } from '../../harness/topology/topology.js';
+import { buildCluster, type Cluster, type Topology } from '../../harness/library/index.js';
 
 /** Registers the build and the teardown; the returned function gives the cluster inside tests. */
 export function useCluster(topology: () => Promise<Topology>): () => Cluster {
