@@ -11,9 +11,14 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const example = join(root, 'examples', 'configurator-suite');
 const say = (line) => process.stderr.write(`test-example: ${line}\n`);
 
-// npm prints the tarball's name last; prepack builds the package first.
+// prepack builds the package first; its output goes to stderr, npm's JSON report to stdout.
 say('packing lvs-harness (npm pack, which builds it first)');
-const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', example], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
+const report = execFileSync('npm', ['pack', '--json', '--loglevel=error', '--pack-destination', example], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const packed = JSON.parse(report.slice(report.indexOf('[')))[0]?.filename;
+if (!packed) {
+  say(`npm pack named no tarball; it printed: ${report.trim().slice(0, 2000)}`);
+  process.exit(1);
+}
 renameSync(join(example, packed), join(example, 'lvs-harness.tgz'));
 // A fresh install of the tarball every time: npm would keep an older one it already unpacked.
 rmSync(join(example, 'node_modules', 'lvs-harness'), { recursive: true, force: true });

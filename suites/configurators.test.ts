@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { asOnACapableHost, runCli } from './support/run-cli.js';
-import { buildCluster, parseTopologyText, runChecks, waitFor, type CheckReport } from '../harness/library/index.js';
+import { buildCluster, CommandError, parseTopologyText, runChecks, waitFor, type CheckReport } from '../harness/library/index.js';
 import { processesInNamespaces } from '../harness/process/namespace-processes.js';
-import { namespaceOf } from '../harness/plan/cluster-plan.js';
+import { namespaceOf, newRunId } from '../harness/plan/cluster-plan.js';
+import { leftoversOf } from './support/leftovers.js';
 
 const env = asOnACapableHost();
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/configurators/${name}.yaml`, import.meta.url));
@@ -90,6 +91,8 @@ describe('configurators that are wrong fail with the property named', () => {
       expect(failing(report)[0]).toBe('cluster settled');
       expect(verdict(report, 'cluster settled')).toMatch(/the configurator on lvs exited with code 3 before the IPVS table of lvs/);
       expect(verdict(report, 'cluster settled')).toContain('no API server to watch');
+      // Reported once, as the build saw it, not again as a daemon that died later.
+      expect(failing(report)).not.toContain('configurator running');
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
@@ -118,5 +121,31 @@ describe('a configurator daemon that dies while the cluster is up', () => {
     const after = await runChecks(cluster, { assertions: ['round-robin'] });
     expect(failing(after)).toEqual(['configurator running']);
     expect(verdict(after, 'configurator running')).toMatch(/^the configurator on lvs exited while the cluster was up; its last words:\n +configured/);
+  });
+});
+
+describe('a build whose configurators fail partway', () => {
+  it('waits for a daemon\'s ready line, reports a failing script with its stdout, and leaves nothing behind, the daemon included', async () => {
+    const runId = newRunId();
+    // web1's daemon names the run in its command line, so a survivor would be seen.
+    const topology = parseTopologyText(
+      stringify({
+        name: 'half-configured',
+        segment: { subnet: '192.168.73.0/24' },
+        hosts: {
+          client: { role: 'client', address: '192.168.73.50' },
+          lvs: { role: 'director', address: '192.168.73.100' },
+          web1: { role: 'real-server', address: '192.168.73.110', configurator: { run: ['sh', '-c', 'echo configured tunl0; echo ready; while :; do sleep 1; done', `web1-agent-${runId}`], daemon: true, ready: '^ready$', sets: ['sysctls'] } },
+          web2: { role: 'real-server', address: '192.168.73.111', configurator: { run: ['sh', '-c', 'echo "cannot find module ipip"; exit 5'], sets: ['sysctls'] } },
+        },
+        service: { vip: '192.168.73.120', realServers: [{ host: 'web1' }, { host: 'web2' }] },
+      }),
+      '(configurator suite)',
+    );
+    const failure = await buildCluster(topology, { runId }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(CommandError);
+    expect((failure as CommandError).netns).toBe(`lvsh-${runId}-web2`);
+    expect((failure as Error).message).toMatch(/exited with code 5[\s\S]*cannot find module ipip/);
+    expect(leftoversOf(runId)).toEqual([]);
   });
 });

@@ -62,23 +62,26 @@ const SERVER_CLOSE_BOUND_MS = 1_000;
 
 function closeAfterServer(socket) {
   const destroyNow = socket.destroy.bind(socket);
-  let awaitingServer = false;
+  let pendingClose;
   socket.destroy = (error) => {
-    // undici's client.close() destroys again; the close already pending stands for it.
-    if (awaitingServer) return socket;
+    if (pendingClose) {
+      // undici's client.close() destroys again, and the close already pending stands for it; a
+      // socket error (a reset while waiting) ends the wait at once.
+      if (error && !String(error.code ?? '').startsWith('UND_ERR')) pendingClose(error);
+      return socket;
+    }
     // Only undici's 'done, reset' (UND_ERR_INFO) waits; a failure closes at once.
     if (error?.code !== 'UND_ERR_INFO' || socket.readableEnded || socket.destroyed) return destroyNow(error);
-    awaitingServer = true;
     socket.removeAllListeners('readable');
     socket.on('data', () => {});
     socket.resume();
-    const closeNow = () => {
+    pendingClose = (reason) => {
       clearTimeout(bound);
-      awaitingServer = false;
-      destroyNow(error);
+      pendingClose = undefined;
+      destroyNow(reason);
     };
-    const bound = setTimeout(closeNow, SERVER_CLOSE_BOUND_MS);
-    socket.once('end', closeNow);
+    const bound = setTimeout(() => pendingClose?.(error), SERVER_CLOSE_BOUND_MS);
+    socket.once('end', () => pendingClose?.(error));
     socket.once('close', () => clearTimeout(bound));
     return socket;
   };

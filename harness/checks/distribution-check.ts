@@ -3,7 +3,8 @@
 // every client address in turn, and judges who answered by the scheduler's rule.
 import type { Cluster } from '../cluster/cluster.js';
 import type { HttpOutcome } from '../traffic/http-outcome.js';
-import { clientAddresses, ipvsTableExpected, type Topology } from '../topology/topology.js';
+import { clientAddresses, ipvsTableExpected, SCHEDULERS, type Scheduler, type Topology } from '../topology/topology.js';
+import type { ListedService } from '../kernel-state/ipvs-list.js';
 import { judgeDistribution, distributionProperty, type DistributionVerdict, type JudgedConnection } from '../verdicts/distribution.js';
 import { describeIpvsTableDifference, ipvsTableDifference, listedServiceAsRules } from '../kernel-state/ipvs-table-difference.js';
 import { persistenceTemplates } from '../kernel-state/ipvs-connections.js';
@@ -77,9 +78,14 @@ export async function checkDistribution(cluster: Cluster, options: DistributionO
     server: answer.server,
     ...(answer.server ? {} : { error: answer.outcome.ok ? `answered by no listed real server: ${JSON.stringify(answer.outcome.body?.split('\n')[0] ?? '')}` : answer.outcome.error }),
   }));
+  // Judged by the table's own scheduler and persistence where the topology declares no table.
+  const promise = ipvsTableExpected(topology) ? undefined : livePromise(before.listed);
+  if (promise && 'unknown' in promise) return fail(`${director}'s table schedules ${virtual} by ${promise.unknown}, which the harness has no model for`);
+  const scheduler = promise?.scheduler ?? service.scheduler;
+  const persistenceNetmask = promise ? promise.persistenceNetmask : service.persistence !== undefined ? (service.persistenceNetmask ?? '255.255.255.255') : undefined;
   const verdict = judgeDistribution({
-    scheduler: service.scheduler,
-    ...(service.persistence !== undefined ? { persistence: { netmask: service.persistenceNetmask ?? '255.255.255.255' } } : {}),
+    scheduler,
+    ...(persistenceNetmask !== undefined ? { persistence: { netmask: persistenceNetmask } } : {}),
     vip: service.vip,
     destinations,
     templates,
@@ -88,4 +94,11 @@ export async function checkDistribution(cluster: Cluster, options: DistributionO
     displayOrder: service.realServers.map((server) => server.host),
   });
   return { verdict, outcomes };
+}
+
+/** The scheduler and persistence a live table promises, or the scheduler no model knows. */
+function livePromise(listed: ListedService): { scheduler: Scheduler; persistenceNetmask?: string } | { unknown: string } {
+  const scheduler = SCHEDULERS.find((name) => name === listed.scheduler);
+  if (!scheduler) return { unknown: listed.scheduler };
+  return { scheduler, ...(listed.persistence !== undefined ? { persistenceNetmask: listed.netmask ?? '255.255.255.255' } : {}) };
 }

@@ -13,7 +13,7 @@ import { Cluster } from './cluster.js';
 import { allNamespaces, namespaceOf, newRunId, planCluster, type ClusterPlan } from '../plan/cluster-plan.js';
 import { ClientAgent, clientPortClaims } from './client-agent.js';
 import { HttpServerSet } from './http-servers.js';
-import { Configurators } from './configurators.js';
+import { Configurators, OwnSettingsError } from './configurators.js';
 import { KeepalivedDirectors } from '../keepalived/keepalived-directors.js';
 import { netemCommand, renderHostBatch, renderNamespaceBatch, renderSwitchBatch } from '../plan/render-ip-batches.js';
 import { ipvsRuleTokens, renderIpvsRestore } from '../plan/render-ipvs-rules.js';
@@ -165,8 +165,9 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
         try {
           await configurators.startAll();
         } catch (error) {
-          // The user's tool failing, exiting, or leaving the table wrong is the cluster's finding.
-          if (!options.tolerateUnsettled) throw error;
+          // The user's tool failing, exiting, or leaving the table wrong is the cluster's finding;
+          // the topology's own settings failing after it is a build error, as on any host.
+          if (!options.tolerateUnsettled || error instanceof OwnSettingsError) throw error;
           unsettled.push({ what: 'a configurator did not set up its host', detail: (error as Error).message });
         }
       },

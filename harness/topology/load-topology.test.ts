@@ -296,6 +296,13 @@ describe('loading a topology with configurators', () => {
     );
   });
 
+  it('refuses a ready line on a one-shot configurator, an invalid ready pattern, and expect stable with under 2 s to settle', () => {
+    expect(problemsOf(configured({ lvs: '{ run: [my-controller], ready: "^up$" }' }))).toContain('hosts.lvs.configurator.ready: is a daemon\'s');
+    expect(problemsOf(configured({ lvs: '{ run: [my-controller], daemon: true, ready: "([" }' }))).toContain('hosts.lvs.configurator.ready: must be a valid regular expression');
+    expect(problemsOf(configured({ lvs: '{ run: [my-controller], expect: stable, timeout: 1 }' }))).toContain('hosts.lvs.configurator.timeout: must be at least 2 seconds with expect: stable');
+    expect(hostNamed(parseTopologyText(configured({ web1: '{ run: [my-agent], daemon: true, ready: "^configured" }' }), 'x.yaml'), 'web1').configurator?.ready).toBe('^configured');
+  });
+
   it('refuses a program path that is a folder or not executable, naming the field', async () => {
     const folder = await folderWith({ 'plain.txt': 'not a program\n', 'topology.yaml': configured({ lvs: '{ run: [./plain.txt] }', web1: '{ run: [./] }' }) });
     await chmod(join(folder, 'plain.txt'), 0o644);

@@ -101,6 +101,10 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
     for (const part of host.configurator.sets ?? []) {
       if (!allowed.includes(part)) problem(`${path}.sets`, `${part} is not a ${host.role}'s to set: a ${host.role}'s configurator sets ${allowed.join(', ')}`);
     }
+    if (host.configurator.ready !== undefined && !host.configurator.daemon) problem(`${path}.ready`, 'is a daemon\'s: a one-shot configurator is done when it exits (set daemon: true, or leave ready out)');
+    if (host.configurator.expect === 'stable' && (host.configurator.timeout ?? TOPOLOGY_DEFAULTS.configuratorTimeoutSeconds) < 2) {
+      problem(`${path}.timeout`, 'must be at least 2 seconds with expect: stable: the table must stay the same for 1 s within it');
+    }
     if (host.configurator.expect !== undefined && host.role !== 'director') problem(`${path}.expect`, 'is a director\'s: it says what its IPVS table must become');
     else if (host.configurator.expect !== undefined && !(host.configurator.sets ?? ['ipvs']).includes('ipvs')) {
       problem(`${path}.expect`, 'needs ipvs in sets: it says what the table this configurator loads must become, and the harness loads this one');
@@ -229,6 +233,7 @@ function resolveConfigurator(spec: NonNullable<TopologyFile['hosts'][string]['co
     argv: [relative ? resolve(cwd, program) : program, ...args],
     cwd,
     daemon: spec.daemon ?? false,
+    ...(spec.ready !== undefined ? { ready: spec.ready } : {}),
     sets: [...new Set<ConfiguratorPart>(spec.sets ?? (role === 'director' ? ['ipvs'] : ['tunnel', 'sysctls']))],
     expect: spec.expect ?? 'topology',
     timeoutSeconds: spec.timeout ?? TOPOLOGY_DEFAULTS.configuratorTimeoutSeconds,

@@ -37,6 +37,18 @@ const extraAddressesSchema = z.union([
 const configuratorSchema = z.strictObject({
   run: z.array(z.string()).min(1, 'must name a command').refine((words) => words[0] !== '', 'must name a program first, not an empty string'),
   daemon: z.boolean().optional(),
+  ready: z
+    .string()
+    .min(1, 'must be a pattern')
+    .refine((pattern) => {
+      try {
+        new RegExp(pattern);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a valid regular expression')
+    .optional(),
   sets: z.array(z.enum(['ipvs', 'vip', 'sysctls', 'tunnel'])).min(1, 'must name at least one part: ipvs, vip, sysctls (directors) or tunnel, sysctls (real servers)').optional(),
   expect: z.enum(['topology', 'stable']).optional(),
   timeout: seconds.optional(),

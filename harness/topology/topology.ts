@@ -26,6 +26,8 @@ export interface Configurator {
   cwd: string;
   /** A daemon keeps running for the whole life of the cluster; otherwise it configures and exits. */
   daemon: boolean;
+  /** A daemon's: a pattern (a regular expression) of the line it prints once it has configured its host, awaited before the build goes on. */
+  ready?: string;
   /** What the harness leaves to it. */
   sets: ConfiguratorPart[];
   /** A director's: wait until its table is the topology's ('topology') or only until it stops changing ('stable'). */
@@ -174,6 +176,21 @@ export function directorsByPriority(topology: Topology): Host[] {
 export function clientAddresses(topology: Topology): string[] {
   const client = clientHost(topology);
   return [client.address, ...client.extraAddresses];
+}
+
+/**
+ * The folders a guest kernel must see for the configurators to run there: each one's working
+ * folder (its files beside the topology) and its program's, for a topology under /tmp, which
+ * a guest otherwise shadows with its own.
+ */
+export function configuratorFolders(topology: Topology): string[] {
+  const folders = topology.hosts.flatMap((host) => {
+    const configurator = host.configurator;
+    if (!configurator) return [];
+    const program = configurator.argv[0]!;
+    return [configurator.cwd, ...(program.startsWith('/') ? [program.slice(0, program.lastIndexOf('/')) || '/'] : [])];
+  });
+  return [...new Set(folders)];
 }
 
 /** Whether the harness leaves this part of the host to its configurator. */
