@@ -7,7 +7,7 @@ import { isAbsolute, join } from 'node:path';
 import { loadTopologyFile, parseTopologyText } from './load-topology.js';
 import { TopologyError } from './topology-error.js';
 import { TOPOLOGY_DEFAULTS } from './topology-defaults.js';
-import { hostNamed } from './topology.js';
+import { configuratorFolders, hostNamed, topologyShares } from './topology.js';
 
 const seedPath = fileURLToPath(new URL('../../fixtures/topologies/seed-tun.yaml', import.meta.url));
 
@@ -301,6 +301,17 @@ describe('loading a topology with configurators', () => {
     expect(problemsOf(configured({ lvs: '{ run: [my-controller], daemon: true, ready: "([" }' }))).toContain('hosts.lvs.configurator.ready: must be a valid regular expression');
     expect(problemsOf(configured({ lvs: '{ run: [my-controller], expect: stable, timeout: 1 }' }))).toContain('hosts.lvs.configurator.timeout: must be at least 2 seconds with expect: stable');
     expect(hostNamed(parseTopologyText(configured({ web1: '{ run: [my-agent], daemon: true, ready: "^configured" }' }), 'x.yaml'), 'web1').configurator?.ready).toBe('^configured');
+  });
+
+  it('shares with a guest the topology file and its configurators\' folders, never a path inside another', async () => {
+    const file = join(fixturesFolder, 'script-director.yaml');
+    const topology = await loadTopologyFile(file);
+    expect(configuratorFolders(topology)).toEqual([fixturesFolder]);
+    expect(topologyShares(file, topology)).toEqual([fixturesFolder]);
+    const seed = parseTopologyText(seedText, 'seed.yaml');
+    expect(topologyShares('/srv/reports/seed.yaml', seed)).toEqual(['/srv/reports/seed.yaml']);
+    const elsewhere = parseTopologyText(configured({ lvs: '{ run: [/usr/bin/env] }' }), 'x.yaml');
+    expect(topologyShares('/srv/x.yaml', elsewhere)).toEqual(['/srv/x.yaml', process.cwd(), '/usr/bin']);
   });
 
   it('refuses a program path that is a folder or not executable, naming the field', async () => {

@@ -193,6 +193,17 @@ export function configuratorFolders(topology: Topology): string[] {
   return [...new Set(folders)];
 }
 
+/**
+ * What a guest must be shown to load this topology file and run its configurators: the file,
+ * and the configurators' folders, leaving out any path inside another (a guest cannot mount a
+ * file inside a folder it already mounts).
+ */
+export function topologyShares(file: string, topology: Topology): string[] {
+  const paths = [file, ...configuratorFolders(topology)];
+  const inside = (path: string, folder: string) => path !== folder && path.startsWith(folder.endsWith('/') ? folder : `${folder}/`);
+  return [...new Set(paths)].filter((path) => !paths.some((other) => inside(path, other)));
+}
+
 /** Whether the harness leaves this part of the host to its configurator. */
 export function configuratorSets(host: Host, part: ConfiguratorPart): boolean {
   return host.configurator?.sets.includes(part) ?? false;

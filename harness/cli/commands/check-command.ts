@@ -10,7 +10,7 @@ import { renderJunitReport } from '../../checks/junit-report.js';
 import { writeBundle } from '../../bundle/write-bundle.js';
 import { toolsNeeded } from '../../plan/tools-needed.js';
 import { loadTopologyFile } from '../../topology/load-topology.js';
-import { configuratorFolders, DEFAULT_ASSERTIONS } from '../../topology/topology.js';
+import { DEFAULT_ASSERTIONS, topologyShares } from '../../topology/topology.js';
 import type { Subcommand } from '../shared/command.js';
 import { EXIT_ASSERTION_FAILED, EXIT_OK, UsageError } from '../shared/exit-codes.js';
 import { EnvironmentError } from '../../kernel/environment-error.js';
@@ -79,7 +79,7 @@ Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment.`,
     const settings = guestSettings('check', values);
     // The guest sees the host read-only but for the folders the check writes into.
     const outputFolders = [bundle, junit].filter((path) => path !== undefined).map((path) => dirname(path));
-    const guest = { ...settings, writableFolders: [...(settings.writableFolders ?? []), ...outputFolders], extraMounts: [file, ...configuratorFolders(topology)] };
+    const guest = { ...settings, writableFolders: [...(settings.writableFolders ?? []), ...outputFolders], extraMounts: topologyShares(file, topology) };
 
     return inChosenKernel(again, async () => {
       say(`building ${topology.name} from ${file}`);

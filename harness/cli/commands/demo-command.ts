@@ -1,6 +1,6 @@
 // `lvs-harness demo`: the walkthrough, automated. Build the seed's cluster, show the IPVS
 // table, curl the VIP from the client and show who answered, tear it down.
-import { configuratorFolders } from '../../topology/topology.js';
+import { topologyShares } from '../../topology/topology.js';
 import { resolve } from 'node:path';
 import { buildCluster } from '../../cluster/build-cluster.js';
 import { describeBody, identifyAnswers, judgeRoundRobin } from '../../verdicts/round-robin.js';
@@ -56,6 +56,6 @@ ${guestOptionsHelp}`,
         await cluster.stop();
         say(`tore down run ${cluster.runId} in ${Date.now() - stopping} ms`);
       }
-    }, { ...guestSettings('demo', values), extraMounts: [file, ...configuratorFolders(topology)] }, toolsNeeded(topology));
+    }, { ...guestSettings('demo', values), extraMounts: topologyShares(file, topology) }, toolsNeeded(topology));
   },
 };

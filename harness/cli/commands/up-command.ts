@@ -1,5 +1,5 @@
 // `lvs-harness up FILE`: build a cluster and keep it, to poke at it with the other commands.
-import { configuratorFolders } from '../../topology/topology.js';
+import { topologyShares } from '../../topology/topology.js';
 import { resolve } from 'node:path';
 import { buildCluster } from '../../cluster/build-cluster.js';
 import { toolsNeeded } from '../../plan/tools-needed.js';
@@ -56,6 +56,6 @@ ${guestOptionsHelp}`,
         await cluster.stop();
         say(`tore down run ${cluster.runId}`);
       }
-    }, { ...guestSettings('up', values), extraMounts: [file, ...configuratorFolders(topology)] }, toolsNeeded(topology));
+    }, { ...guestSettings('up', values), extraMounts: topologyShares(file, topology) }, toolsNeeded(topology));
   },
 };
