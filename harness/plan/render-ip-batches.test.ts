@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseTopologyText, validateTopologyData } from '../topology/load-topology.js';
+import { validateTopologyData } from '../topology/load-topology.js';
 import { testTopology } from '../topology/test-support/test-topology.js';
+import { seedWithConfigurators } from '../topology/test-support/seed-with-host-settings.js';
 import { hostNamed, type Topology } from '../topology/topology.js';
 import { allNamespaces, planCluster, switchPortName, type ClusterPlan } from './cluster-plan.js';
 import {
@@ -168,22 +169,7 @@ describe('renderHostBatch', () => {
 });
 
 describe('renderHostBatch with configurators', () => {
-  /** The seed, with a configurator (YAML flow text) on each named host. */
-  const seedWith = (configurators: Record<string, string>): Topology =>
-    parseTopologyText(
-      `
-segment: { subnet: 192.168.73.0/24 }
-hosts:
-  client: { role: client, address: 192.168.73.50 }
-  lvs: { role: director, address: 192.168.73.100${configurators.lvs ? `, configurator: ${configurators.lvs}` : ''} }
-  web1: { role: real-server, address: 192.168.73.110${configurators.web1 ? `, configurator: ${configurators.web1}` : ''} }
-  web2: { role: real-server, address: 192.168.73.111${configurators.web2 ? `, configurator: ${configurators.web2}` : ''} }
-service:
-  vip: 192.168.73.120
-  realServers: [{ host: web1 }, { host: web2 }]
-`,
-      'configurators.yaml',
-    );
+  const seedWith = seedWithConfigurators;
   const batchOf = (topology: Topology, name: string) => commandsOf(renderHostBatch(planCluster(topology, 'abcd1234'), hostNamed(topology, name)));
   const plain = testTopology();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseTopologyText } from '../topology/load-topology.js';
 import { testTopology } from '../topology/test-support/test-topology.js';
+import { seedWithHostSettings } from '../topology/test-support/seed-with-host-settings.js';
 import { hostNamed, type Host } from '../topology/topology.js';
 import { ownSysctlsAfterConfigurator, sysctlCommand, sysctlsFor, type SysctlSetting } from './render-sysctls.js';
 
@@ -83,21 +83,9 @@ describe('sysctlsFor', () => {
 });
 
 describe('sysctlsFor with configurators', () => {
-  /** The seed with one director and one real server, each with `extra` (YAML flow text) of its own. */
+  /** The seed's director and web1, each with settings (YAML flow text) of its own. */
   const seedWith = (hosts: { lvs?: string; web1?: string }) => {
-    const topology = parseTopologyText(
-      `
-segment: { subnet: 192.168.73.0/24 }
-hosts:
-  client: { role: client, address: 192.168.73.50 }
-  lvs: { role: director, address: 192.168.73.100${hosts.lvs ? `, ${hosts.lvs}` : ''} }
-  web1: { role: real-server, address: 192.168.73.110${hosts.web1 ? `, ${hosts.web1}` : ''} }
-service:
-  vip: 192.168.73.120
-  realServers: [{ host: web1 }]
-`,
-      'configurators.yaml',
-    );
+    const topology = seedWithHostSettings(hosts);
     return { director: hostNamed(topology, 'lvs'), realServer: hostNamed(topology, 'web1') };
   };
 

@@ -3,8 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { ASSERTION_NAMES } from '../topology/topology.js';
 import { fileURLToPath } from 'node:url';
-import { loadTopologyFile, parseTopologyText } from '../topology/load-topology.js';
+import { loadTopologyFile } from '../topology/load-topology.js';
 import { testTopology } from '../topology/test-support/test-topology.js';
+import { seedWithConfigurators } from '../topology/test-support/seed-with-host-settings.js';
 import { BUILD_TOOLS, toolsNeeded } from './tools-needed.js';
 
 describe('toolsNeeded', () => {
@@ -23,23 +24,7 @@ describe('toolsNeeded', () => {
   });
 
   describe('with configurators', () => {
-    /** The seed with a configurator (YAML flow text) on the director and/or web1, and `service` text after the VIP. */
-    const seedWith = (configurators: { lvs?: string; web1?: string }, service = '') =>
-      parseTopologyText(
-        `
-segment: { subnet: 192.168.73.0/24 }
-hosts:
-  client: { role: client, address: 192.168.73.50 }
-  lvs: { role: director, address: 192.168.73.100${configurators.lvs ? `, configurator: ${configurators.lvs}` : ''} }
-  web1: { role: real-server, address: 192.168.73.110${configurators.web1 ? `, configurator: ${configurators.web1}` : ''} }
-  web2: { role: real-server, address: 192.168.73.111 }
-service:
-  vip: 192.168.73.120
-  realServers: [{ host: web1 }, { host: web2 }]
-  ${service}
-`,
-        'configurators.yaml',
-      );
+    const seedWith = seedWithConfigurators;
 
     it('needs a configurator named by its program alone, as on the PATH', () => {
       expect(toolsNeeded(seedWith({ lvs: '{ run: [keepalived, --dont-fork], daemon: true }' }))).toEqual([...BUILD_TOOLS, 'keepalived']);
