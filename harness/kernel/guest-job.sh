@@ -25,13 +25,13 @@ echo "@@lvs-harness-guest:command-start@@"
 # that runs "$@" and records its status, then the argv): no shell ever parses the input.
 # Unless a person is at the console, the command writes to a pipe, not to the console's
 # terminal: test runners then print plain lines instead of redrawing the screen. Its stderr
-# goes to the second console (tty1), which the host streams to its own stderr, so what the
+# goes to the second console (LVSH_ERROR_CONSOLE from the backend's init; UML's tty1), which the host streams to its own stderr, so what the
 # command prints on stdout (a JSON report) arrives clean on the host's stdout.
 if [ -f "$X/interactive" ]; then
   xargs -0 -x -a "$X/command" env -i
   rc=$?
-elif [ -c /dev/tty1 ]; then
-  xargs -0 -x -a "$X/command" env -i 2>/dev/tty1 | cat
+elif [ -c "${LVSH_ERROR_CONSOLE:=/dev/tty1}" ]; then
+  xargs -0 -x -a "$X/command" env -i 2>"$LVSH_ERROR_CONSOLE" | cat
   rc=$?
 else
   xargs -0 -x -a "$X/command" env -i 2>&1 | cat

@@ -4,13 +4,14 @@
 // (host kernel release, CPU, the UML binary, the ptrace fix's build), so a suite of many
 // files pays for one boot; only a working guest is cached, so a failure is retried.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { GuestError, GuestUnusableError, runGuestJob } from './guest-job.js';
 import { umlBackend, type XstateFixReport } from './uml-backend.js';
 import { xstateFixDisabled, xstateFixPath } from './uml-xstate-fix.js';
+import { cpuIdentity } from './cpu-identity.js';
 
 export interface UmlProbe {
   /** The UML binary that was booted. */
@@ -123,17 +124,6 @@ async function writeCached(file: string, key: UmlProbeKey, probe: UmlProbe): Pro
     await rename(partial, file);
   } catch {
     // A cache that cannot be written costs a boot next time, nothing more.
-  }
-}
-
-/** The CPU as far as XSAVE is concerned: its model and its feature flags (AMX among them). */
-function cpuIdentity(): string {
-  try {
-    const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
-    const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(cpuinfo)?.[1]?.trim() ?? '';
-    return `${field('model name')}; flags ${createHash('sha256').update(field('flags')).digest('hex').slice(0, 12)}`;
-  } catch {
-    return 'unknown';
   }
 }
 
