@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 # nftables and iptables: the isolation suite reads the root namespace's rulesets with them.
 # gcc and libc6-dev: the ptrace fix preloaded into User-Mode Linux (harness/kernel/uml-xstate-fix.c).
-PACKAGES=(iproute2 ipvsadm tcpdump keepalived user-mode-linux kmod procps nftables iptables gcc libc6-dev)
+# qemu-system-x86 and busybox-static: the QEMU backend (a distro kernel in a VM; busybox is its initramfs).
+PACKAGES=(iproute2 ipvsadm tcpdump keepalived user-mode-linux kmod procps nftables iptables gcc libc6-dev qemu-system-x86 busybox-static)
 log() { printf 'setup: %s\n' "$*" >&2; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 2; }
 

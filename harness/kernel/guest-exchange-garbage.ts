@@ -105,13 +105,14 @@ export async function collectGuestGarbage(root = EXCHANGE_ROOT): Promise<GuestGa
   return garbage;
 }
 
-/** The host processes of User-Mode Linux kernels the harness booted, by their exchange folder. */
+/** The host processes of guests the harness booted (UML kernels, QEMU), by their exchange folder. */
 export async function guestKernelsByFolder(): Promise<Map<string, number[]>> {
   const found = new Map<string, number[]>();
   for (const pid of await readdir('/proc').catch(() => [] as string[])) {
     if (!/^\d+$/.test(pid)) continue;
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    const folder = /(?:^|\0)lvsh_exchange=([^\0]+)/.exec(cmdline)?.[1];
+    // UML takes it as an argument of its own; QEMU inside -append's kernel command line.
+    const folder = /(?:^|[\0 ])lvsh_exchange=([^\0 ]+)/.exec(cmdline)?.[1];
     if (folder) found.set(folder, [...(found.get(folder) ?? []), Number(pid)]);
   }
   return found;

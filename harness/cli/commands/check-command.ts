@@ -17,7 +17,8 @@ import { EnvironmentError } from '../../kernel/environment-error.js';
 import { inChosenKernel } from '../shared/in-chosen-kernel.js';
 import { parseOptions, wholeNumber } from '../shared/parse-options.js';
 import { say } from '../shared/say.js';
-import { guestOptions, guestOptionsHelp, guestSettings } from '../shared/guest-options.js';
+import { guestOptions, guestOptionsHelp, guestSettingsPerKernel } from '../shared/guest-options.js';
+import { runKernelMatrix } from './check-matrix.js';
 
 export const checkCommand: Subcommand = {
   name: 'check',
@@ -49,7 +50,12 @@ report per property with its evidence, then tears the cluster down:
                       must exist)
 ${guestOptionsHelp}
 
-Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment.`,
+A kernel matrix: --kernel twice or more (lvs-harness check FILE --kernel debian:6.1 --kernel
+debian:6.12) runs the same check in each kernel, one after the other, and prints one table,
+a row per property and a column per kernel with its release (--json: every kernel's report).
+
+Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment (in a matrix:
+2 when a kernel could not run its check, else 1 when one failed).`,
   async run(args) {
     const { values, positionals } = parseOptions('check', args, {
       ...guestOptions,
@@ -76,7 +82,13 @@ Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment.`,
     if (values['keep-captures']) again.push('--keep-captures');
     if (bundle) again.push('--bundle', bundle);
     if (junit) again.push('--junit', junit);
-    const settings = guestSettings('check', values);
+    const { settings: shared, kernels } = guestSettingsPerKernel('check', values);
+    if (kernels.length > 1) {
+      if (bundle || junit) throw new UsageError('check: --bundle and --junit take one kernel; a matrix of kernels (--kernel twice or more) prints its table or --json');
+      const forwarded = [...(values.modules ? ['--modules', values.modules] : []), ...(values.mem ? ['--mem', values.mem] : []), ...(values.timeout ? ['--timeout', values.timeout] : []), ...(values.writable ?? []).flatMap((folder) => ['--writable', folder])];
+      return runKernelMatrix({ topologyName: topology.name, checkArgs: [...again.filter((arg) => arg !== '--json'), ...forwarded], kernels: kernels.map((kernel) => kernel.text), json: values.json === true });
+    }
+    const settings = { ...shared, kernelName: kernels[0]?.name };
     // The guest sees the host read-only but for the folders the check writes into.
     const outputFolders = [bundle, junit].filter((path) => path !== undefined).map((path) => dirname(path));
     const guest = { ...settings, writableFolders: [...(settings.writableFolders ?? []), ...outputFolders], extraMounts: topologyShares(file, topology) };

@@ -35,7 +35,7 @@ any User-Mode Linux kernel still running for it, unless the guest left evidence 
       if (garbage.processes.length > 0) console.log(`gc: ${verb} processes ${garbage.processes.join(', ')}`);
       for (const folder of garbage.folders) console.log(`gc: ${verb} folder ${folder}`);
       for (const runId of garbage.runIds) console.log(`gc: ${verb} the record of run ${runId}`);
-      if (garbage.guestKernels.length > 0) console.log(`gc: ${values['dry-run'] ? 'would kill' : 'killed'} User-Mode Linux kernels ${garbage.guestKernels.join(', ')}`);
+      if (garbage.guestKernels.length > 0) console.log(`gc: ${values['dry-run'] ? 'would kill' : 'killed'} guest kernels (UML, QEMU) ${garbage.guestKernels.join(', ')}`);
       for (const folder of garbage.exchangeFolders) console.log(`gc: ${verb} guest exchange folder ${folder}`);
       for (const folder of garbage.keptExchangeFolders) console.log(`gc: kept guest exchange folder ${folder}: its guest left evidence in ${folder}/output`);
     }

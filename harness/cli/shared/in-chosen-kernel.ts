@@ -14,7 +14,7 @@ import { say } from './say.js';
  * will call, refused up front when missing (the guest sees the host's, so once is enough).
  */
 export async function inChosenKernel(args: readonly string[], here: () => Promise<number>, settings: GuestSettings = {}, tools: readonly string[] = BUILD_TOOLS): Promise<number> {
-  const choice = await chooseKernel({ tools, guestKernel: settings.kernel });
+  const choice = await chooseKernel({ tools, kernelName: settings.kernelName, modulesDir: settings.modulesDir, onProgress: say });
   say(`kernel: ${choice.reason}`);
   if (choice.kind === 'current') return here();
   const backend = placementNamed(choice.placement)?.backend;
@@ -25,8 +25,8 @@ export async function inChosenKernel(args: readonly string[], here: () => Promis
   return result.exitCode;
 }
 
-/** The job that reruns `argv` in the chosen guest: the kernel the choice booted, unless the user named one. */
+/** The job that reruns `argv` in the chosen guest: the kernel and modules the choice proved, unless the user named the modules. */
 export function guestJobFor(argv: readonly string[], settings: GuestSettings, choice: Extract<KernelChoice, { kind: 'guest' }>): GuestJob {
-  const { kernel, writableFolders, extraMounts, ...rest } = settings;
-  return { argv, ...rest, kernel: kernel ?? choice.kernelPath, shares: { read: extraMounts, write: writableFolders } };
+  const { kernelName: _named, writableFolders, extraMounts, modulesDir, ...rest } = settings;
+  return { argv, ...rest, kernel: choice.kernelPath, modulesDir: modulesDir ?? choice.modulesDir, shares: { read: extraMounts, write: writableFolders } };
 }
