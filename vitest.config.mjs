@@ -1,7 +1,8 @@
-// Three projects: `unit` holds the pure parts and runs anywhere without root; `host` runs
+// Four projects: `unit` holds the pure parts and runs anywhere without root; `host` runs
 // the lvs-harness command as a user would, on the host as root; `kernel` builds real
 // clusters and must run in a kernel with IPVS and ipip (scripts/run-tests.mjs puts it
-// there: the host kernel or User-Mode Linux).
+// there: the host kernel or a guest); `matrix` (npm run test:matrix, not in npm test) runs
+// checks in Debian's kernels in QEMU.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -32,9 +33,20 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // `npm run test:matrix`: checks in several guest kernels (QEMU), run from the host.
+          name: 'matrix',
+          include: ['suites/matrix/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 1_200_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'kernel',
           include: ['suites/**/*.test.ts'],
-          exclude: ['suites/host/**'],
+          exclude: ['suites/host/**', 'suites/matrix/**'],
           environment: 'node',
           // Clusters are built in one kernel with one CPU (inside UML): run files one by one.
           pool: 'forks',

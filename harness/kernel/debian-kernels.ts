@@ -60,7 +60,8 @@ async function debianKernel(name: Extract<KernelName, { kind: 'debian' }>, optio
   if (cached) return describe(folder, cached);
 
   await mkdir(cacheFolder, { recursive: true });
-  const scratch = await mkdtemp(join(cacheFolder, '.fetch-'));
+  await removeAbandonedFetches(cacheFolder);
+  const scratch = await mkdtemp(join(cacheFolder, `.fetch-${process.pid}-`));
   try {
     const version = await packageVersion(runner, packageName);
     onProgress(`fetching Debian's ${packageName} ${version} (once; cached in ${folder})`);
@@ -76,8 +77,10 @@ async function debianKernel(name: Extract<KernelName, { kind: 'debian' }>, optio
     const entry: CachedKernel = { package: packageName, version, release };
     await writeFile(join(scratch, 'kernel.json'), `${JSON.stringify(entry, null, 2)}\n`);
     // Whole or not at all: a fetch cut short leaves only a scratch folder, never a cache entry.
-    await rm(folder, { recursive: true, force: true });
-    await rename(scratch, folder);
+    // Another run that fetched the same kernel meanwhile keeps its entry (it may be booting it).
+    await rename(scratch, folder).catch(async (error: NodeJS.ErrnoException) => {
+      if (!(error.code === 'ENOTEMPTY' || error.code === 'EEXIST') || !(await readCachedKernel(folder))) throw error;
+    });
     return describe(folder, entry);
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -119,4 +122,22 @@ async function packageVersion(runner: ProcessRunner, packageName: string): Promi
   const version = /^Version: (\S+)/m.exec(result.stdout)?.[1];
   if (result.exitCode !== 0 || !version) throw new EnvironmentError(`Debian's archive has no package ${packageName} (apt-cache show: ${result.stderr.trim() || 'no Version'})`);
   return version;
+}
+
+/** Scratch folders of fetches whose process is gone (killed mid-download): ours to remove. */
+async function removeAbandonedFetches(cacheFolder: string): Promise<void> {
+  for (const name of await readdir(cacheFolder).catch(() => [] as string[])) {
+    const pid = Number(/^\.fetch-(\d+)-/.exec(name)?.[1]);
+    if (!pid || processAlive(pid)) continue;
+    await rm(join(cacheFolder, name), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

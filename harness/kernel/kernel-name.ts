@@ -21,7 +21,7 @@ export const KERNEL_NAME_HELP = 'host, uml, a User-Mode Linux binary, debian:SER
 export function parseKernelName(value: string): KernelName {
   if (value === 'host') return { kind: 'host' };
   if (value === 'uml') return { kind: 'uml' };
-  const debian = /^debian:(.+)$/.exec(value);
+  const debian = /^debian:(.*)$/.exec(value);
   if (debian) {
     const wanted = debian[1]!;
     if (/^\d+\.\d+$/.test(wanted)) return { kind: 'debian', series: wanted };
@@ -70,6 +70,7 @@ export function describeKernelName(name: KernelName): string {
  * the version string, 0x200 bytes later in the file ("6.12.1 (user@host) #1 SMP ...").
  */
 export function bzImageRelease(path: string, head = readHead(path, 0x400)): string | undefined {
+  if (head.length < 0x210) return undefined;
   const pointer = head.readUInt16LE(0x20e);
   if (pointer === 0) return undefined;
   const text = readHead(path, pointer + 0x200 + 256).subarray(pointer + 0x200).toString('latin1');

@@ -68,10 +68,7 @@ export interface ProbeQemuOptions {
 /** Whether `kernel` boots to a process under `accelerator` here, from the cache or from one bounded boot. */
 export async function probeQemu(accelerator: QemuAccelerator, kernel: BootableKernel, options: ProbeQemuOptions): Promise<QemuProbe> {
   const file = qemuProbeCacheFile(options.key, options.cacheFolder);
-  const cached = await readFile(file, 'utf8').then(
-    (text) => JSON.parse(text) as { key: QemuProbeKey; probe: QemuProbeAnswer },
-    () => undefined,
-  );
+  const cached = await readCached(file);
   if (cached && JSON.stringify(cached.key) === JSON.stringify(options.key)) return { ...cached.probe, cached: true };
   const probe = await (options.boot ?? bootTrivialCommand)(accelerator, kernel);
   try {
@@ -106,5 +103,14 @@ async function bootTrivialCommand(accelerator: QemuAccelerator, kernel: Bootable
   } catch (error) {
     if (error instanceof GuestError) return { works: false, accelerator, why: `${label} cannot boot ${kernel.release} to a process here: ${error.message}` };
     throw error;
+  }
+}
+
+/** The cached entry, or undefined when there is none or it cannot be read (a damaged one is probed again and rewritten). */
+async function readCached(file: string): Promise<{ key: QemuProbeKey; probe: QemuProbeAnswer } | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as { key: QemuProbeKey; probe: QemuProbeAnswer };
+  } catch {
+    return undefined;
   }
 }

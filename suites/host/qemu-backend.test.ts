@@ -21,12 +21,22 @@ describe('the QEMU backend', () => {
   it('lists every placement in the order tried, each with whether it works here and why', async () => {
     const result = await runCli(['kernel', '--kernel', KERNEL], { timeoutMs: 15 * 60_000 });
     expect(result.exitCode, result.stderr).toBe(0);
-    const rows = result.stdout.split('placements, in the order tried:\n')[1]?.trim().split('\n') ?? [];
+    const rows = (result.stdout.split('placements, in the order tried:\n')[1] ?? '').split('\n').filter((row) => row.trim() !== '');
     expect(rows.map((row) => row.trim().split(/\s+/)[0])).toEqual(['host', 'qemu-kvm', 'uml', 'qemu-tcg']);
     for (const row of rows) expect(row).toMatch(/^\s+\S+\s+(chosen|works|cannot)\s+\S.*: \S/);
     // --kernel debian:6.12 allows only the QEMU placements: one of them is chosen, with the kernel's release.
     expect(rows.filter((row) => /\schosen\s/.test(row))).toEqual([expect.stringMatching(/^\s+qemu-(kvm|tcg)\s+chosen\s+QEMU with (KVM|TCG): .*6\.12\./)]);
     expect(result.stdout).toMatch(/Debian linux-image-6\.12\.\d+\+deb\d+-amd64/);
+  });
+
+  it('refuses a --kernel that names nothing, and a series the archive lacks, with exit 2 before building', async () => {
+    const unnamed = await runCli(['check', SEED_TOPOLOGY_FILE, '--kernel', 'debian:latest']);
+    expect(unnamed.exitCode).toBe(2);
+    expect(unnamed.stderr).toContain('check: --kernel debian:latest: after debian: comes a series (6.1, 6.12) or a release');
+    const absent = await runCli(['check', SEED_TOPOLOGY_FILE, '--kernel', 'debian:2.6'], { timeoutMs: 10 * 60_000 });
+    expect(absent.exitCode).toBe(2);
+    expect(absent.stderr).toMatch(/qemu-tcg: no kernel to boot: debian:2\.6: the package archive has no linux-image-2\.6\.\*-amd64 \(it has the series [^)]*6\.1[^)]*\)/);
+    expect(absent.stderr).not.toContain('building seed-tun');
   });
 
   it("runs the seed's check in Debian's 6.12 and leaves no guest behind", async () => {

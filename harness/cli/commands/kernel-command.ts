@@ -48,9 +48,18 @@ LVS_HARNESS_KERNEL=auto|host|qemu-kvm|uml|qemu-tcg, or --kernel, insists on one.
       const width = Math.max(...choice.placements.map((placement) => placement.name.length));
       for (const placement of choice.placements) {
         const state = placement.usable ? (placement.name === choice.placement ? 'chosen' : 'works') : placement.detail ? 'cannot' : 'not tried';
-        console.log(`  ${placement.name.padEnd(width)} ${state.padEnd(9)} ${placement.label}: ${(placement.detail ?? 'not asked for').split('\n')[0]}`);
+        console.log(`  ${placement.name.padEnd(width)} ${state.padEnd(9)} ${placement.label}: ${oneLine(placement.detail ?? 'not asked for')}`);
       }
     }
     return 0;
   },
 };
+
+/** A placement's reason on its row: a console quoted over several lines, joined. */
+function oneLine(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.replace(/^\s*\|\s?/, '').trim())
+    .filter(Boolean)
+    .join(' / ');
+}
