@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // npm test, after setup: the unit project on the host (no root, no kernel features), the
 // command run as a user on the host (root), then the kernel suites in the chosen kernel
-// (this one if it has IPVS and ipip, else User-Mode Linux), then examples/configurator-suite
+// (this one if it has IPVS and ipip, else guests, one per core, each with a shard of the
+// files), then examples/configurator-suite
 // as another project runs it (scripts/test-example.mjs: npm pack, npm install, npm test).
 // Ends with one plain line, "tests: N passed, N failed", and a non-zero exit on any failure.
 // In CI (CI set) each project also writes JUnit XML to reports/junit-<project>.xml.
 import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { $ } from 'zx';
 
 $.verbose = false;
@@ -23,12 +25,17 @@ function junitFor(project) {
   return inCi ? ['--reporter=default', '--reporter=junit', `--outputFile.junit=${reports}/junit-${project}.xml`] : [];
 }
 
-/** Runs one vitest project, streaming its output, and reads its counts from the summary. */
-async function runProject(label, command) {
+/** Runs one vitest project, streaming its output (each line after `prefix`, when given), and reads its counts from the summary. */
+async function runProject(label, command, { prefix, quietCounts = false } = {}) {
   process.stderr.write(`\n== ${label} ==\n`);
-  const run = $({ nothrow: true, quiet: true, env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' } })`${command}`;
-  run.stdout.pipe(process.stdout);
-  run.stderr.pipe(process.stderr);
+  const run = $({ nothrow: true, quiet: true, env: { ...process.env, FORCE_COLOR: process.stdout.isTTY && !prefix ? '1' : '0' } })`${command}`;
+  if (prefix) {
+    prefixLines(run.stdout, process.stdout, prefix);
+    prefixLines(run.stderr, process.stderr, prefix);
+  } else {
+    run.stdout.pipe(process.stdout);
+    run.stderr.pipe(process.stderr);
+  }
   const result = await run;
   const text = (result.stdout + result.stderr).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
   const summary = [...text.matchAll(/^\s*Tests\s+(.*)\((\d+)\)\s*$/gm)].pop();
@@ -36,7 +43,53 @@ async function runProject(label, command) {
   const counts = { passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
   // No summary at all (vitest did not start, the kernel died): that is a failure too.
   if (!summary || (result.exitCode !== 0 && counts.failed === 0)) counts.failed += 1;
-  console.log(`${label}: ${counts.passed} passed, ${counts.failed} failed`);
+  if (!quietCounts) console.log(`${label}: ${counts.passed} passed, ${counts.failed} failed`);
+  return counts;
+}
+
+/** Copies a stream line by line, each line after `prefix`: two shards' output stays readable side by side. */
+function prefixLines(from, to, prefix) {
+  let pending = '';
+  from.setEncoding('utf8');
+  from.on('data', (chunk) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) to.write(`${prefix}${line}\n`);
+  });
+  from.on('end', () => pending && to.write(`${prefix}${pending}\n`));
+}
+
+/**
+ * How many guests the kernel suites spread over: as many as there are cores when clusters are
+ * built in a guest (each guest is a kernel of its own, with one CPU under UML, so its files
+ * cannot disturb another's), one on a kernel that can host clusters itself (the isolation
+ * suites compare the root namespace, which another shard's clusters would change).
+ * LVS_HARNESS_KERNEL_SHARDS caps it.
+ */
+async function kernelShardCount() {
+  const cap = Number(process.env.LVS_HARNESS_KERNEL_SHARDS ?? Infinity);
+  const choice = await $({ nothrow: true, quiet: true })`${cli} kernel --json`;
+  let kind;
+  try {
+    kind = JSON.parse(choice.stdout).kind;
+  } catch {
+    return 1;
+  }
+  return kind === 'guest' ? Math.max(1, Math.min(availableParallelism(), cap)) : 1;
+}
+
+/** The kernel project: its files spread over `shards` guests at once (vitest --shard), the counts summed. */
+async function runKernelProject(shards) {
+  const shardRun = (index) =>
+    runProject(
+      shards === 1 ? 'kernel' : `kernel, shard ${index}/${shards}`,
+      [...cli, 'run', ...(inCi ? ['--writable', reports] : []), '--', ...vitest, '--project', 'kernel', ...(shards === 1 ? [] : [`--shard=${index}/${shards}`]), ...junitFor(shards === 1 ? 'kernel' : `kernel-${index}`), ...extra],
+      shards === 1 ? {} : { prefix: `[kernel ${index}/${shards}] `, quietCounts: true },
+    );
+  const all = await Promise.all(Array.from({ length: shards }, (_, index) => shardRun(index + 1)));
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const shard of all) for (const key of Object.keys(counts)) counts[key] += shard[key];
+  if (shards > 1) console.log(`kernel: ${counts.passed} passed, ${counts.failed} failed (${shards} guests at once)`);
   return counts;
 }
 
@@ -49,7 +102,7 @@ console.log(`typecheck: ${typecheck.exitCode === 0 ? 'passed' : 'FAILED'}`);
 const results = [
   await runProject('unit', [...vitest, '--project', 'unit', ...junitFor('unit'), ...extra]),
   await runProject('host', [...vitest, '--project', 'host', ...junitFor('host'), ...extra]),
-  await runProject('kernel', [...cli, 'run', ...(inCi ? ['--writable', reports] : []), '--', ...vitest, '--project', 'kernel', ...junitFor('kernel'), ...extra]),
+  await runKernelProject(await kernelShardCount()),
   // Another project's suite: the package packed, installed from the tarball, its configurators judged.
   await runProject('example', ['node', 'scripts/test-example.mjs']),
 ];

@@ -8,7 +8,7 @@ describe('lvs-harness kernel', () => {
   it('names the chosen kernel and the reason, in words and as JSON', async () => {
     const text = await runCli(['kernel']);
     expect(text.exitCode, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/(has IPVS, ipip, veth and bridges: clusters are built in it|clusters are built inside User-Mode Linux)/);
+    expect(text.stdout).toMatch(/(has IPVS, ipip, veth and bridges: clusters are built in it|clusters are built inside (User-Mode Linux|QEMU with (KVM|TCG)))/);
     const json = await runCli(['kernel', '--json']);
     const choice = JSON.parse(json.stdout) as {
       kind: string;
@@ -21,11 +21,13 @@ describe('lvs-harness kernel', () => {
     // The choice follows the probe: a guest exactly when this kernel lacks something.
     expect(choice.kind === 'guest').toBe(!choice.probe.capable);
     expect(choice.probe.missing.length === 0).toBe(choice.probe.capable);
-    // Every placement is listed in the order tried, the chosen one usable, every one before it refused with a reason.
-    expect(choice.placements.map((placement) => placement.name)).toEqual(['host', 'uml']);
+    // Every placement is listed in the order tried, fastest first, each assessed: the chosen one
+    // usable, every one before it refused with a reason, every one after it with its own answer.
+    expect(choice.placements.map((placement) => placement.name)).toEqual(['host', 'qemu-kvm', 'uml', 'qemu-tcg']);
     const chosen = choice.placements.findIndex((placement) => placement.name === choice.placement);
     expect(choice.placements[chosen]!.usable).toBe(true);
     for (const earlier of choice.placements.slice(0, chosen)) expect(earlier.usable === false && earlier.detail !== undefined).toBe(true);
+    for (const later of choice.placements.slice(chosen + 1)) expect(later.detail, later.name).toBeDefined();
     expect(text.stdout).toContain('placements, in the order tried:');
   });
 });
