@@ -13,6 +13,8 @@ export interface GuestConsoleOutput {
 
 export class GuestConsole {
   private readonly tail: string[] = [];
+  /** Each console's unfinished last line: a chunk may end mid-line (QEMU's serial lines do), and the two consoles interleave. */
+  private readonly partial = { console: '', errors: '' };
   private readonly tellingLines = new TellingLines();
   private readonly filter: ConsoleFilter | InteractiveConsoleFilter;
   private readonly writeError: (text: string) => void;
@@ -27,23 +29,26 @@ export class GuestConsole {
   /** The guest's main console: the command's output between the markers, kernel chatter around it. */
   acceptConsole(chunk: string): void {
     this.filter.accept(chunk);
-    this.remember(chunk);
+    this.remember('console', chunk);
   }
 
   /** The guest's second console, the command's standard error: streamed once the command started. */
   acceptErrorConsole(chunk: string): void {
     if (this.filter.commandStarted) this.writeError(chunk.replace(/\r\n/g, '\n'));
-    this.remember(chunk);
+    this.remember('errors', chunk);
   }
 
   /** The last lines and the telling ones, for the report of the guest's end. */
   seen(): { consoleTail: string; telling: string[] } {
-    return { consoleTail: this.tail.slice(-CONSOLE_TAIL_LINES).join('\n'), telling: this.tellingLines.all() };
+    const unfinished = [this.partial.console, this.partial.errors].filter(Boolean);
+    return { consoleTail: [...this.tail, ...unfinished].slice(-CONSOLE_TAIL_LINES).join('\n'), telling: this.tellingLines.all() };
   }
 
-  private remember(chunk: string): void {
+  private remember(stream: 'console' | 'errors', chunk: string): void {
     this.tellingLines.accept(chunk);
-    this.tail.push(...chunk.split(/\r?\n/));
+    const lines = (this.partial[stream] + chunk).split(/\r?\n/);
+    this.partial[stream] = lines.pop() ?? '';
+    this.tail.push(...lines);
     if (this.tail.length > CONSOLE_TAIL_LINES * 2) this.tail.splice(0, this.tail.length - CONSOLE_TAIL_LINES);
   }
 }

@@ -43,7 +43,13 @@ export function describeGuestEnd(end: GuestEnd, console: GuestConsoleReport, lab
   return parts.join('\n');
 }
 
-/** A kernel's stack trace (` [<6069f4e1>] dump_stack_lvl+0x4a/0x58`) as one line saying how long it was. */
+/**
+ * A kernel's stack trace as one line saying how long it was: UML's frames
+ * (` [<6069f4e1>] dump_stack_lvl+0x4a/0x58`) and x86's (`[    6.40] ? panic+0x344/0x3a0`,
+ * between `<TASK>` and `</TASK>`).
+ */
+const STACK_FRAME = /^\s*(\[<[0-9a-f]+>\]|(\[\s*\d+\.\d+\]\s+)?(\? )?[\w.]+\+0x[0-9a-f]+\/0x[0-9a-f]+( \[\w+\])?\s*$|(\[\s*\d+\.\d+\]\s+)?<\/?TASK>\s*$)/;
+
 function withoutStackTrace(lines: readonly string[]): string[] {
   const kept: string[] = [];
   let frames = 0;
@@ -52,7 +58,7 @@ function withoutStackTrace(lines: readonly string[]): string[] {
     frames = 0;
   };
   for (const line of lines) {
-    if (/^\s*\[<[0-9a-f]+>\]/.test(line)) frames += 1;
+    if (STACK_FRAME.test(line)) frames += 1;
     else if (!(frames > 0 && line.trim() === '')) flush(), kept.push(line);
   }
   flush();
