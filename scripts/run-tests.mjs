@@ -67,6 +67,8 @@ function prefixLines(from, to, prefix) {
  * LVS_HARNESS_KERNEL_SHARDS caps it.
  */
 async function kernelShardCount() {
+  // A CI matrix that shards the whole suite (npm test -- --shard=1/2) already gave this machine its part.
+  if (extra.some((arg) => arg.startsWith('--shard'))) return 1;
   const cap = Number(process.env.LVS_HARNESS_KERNEL_SHARDS ?? Infinity);
   const choice = await $({ nothrow: true, quiet: true })`${cli} kernel --json`;
   let kind;
@@ -76,6 +78,12 @@ async function kernelShardCount() {
     return 1;
   }
   return kind === 'guest' ? Math.max(1, Math.min(availableParallelism(), cap)) : 1;
+}
+
+/** This machine's part of a suite sharded over a CI matrix (npm test -- --shard=K/N): K, or undefined. */
+function suiteShard() {
+  const shard = extra.map((arg) => /^--shard=(\d+)\/\d+$/.exec(arg)?.[1]).find(Boolean);
+  return shard === undefined ? undefined : Number(shard);
 }
 
 /** The kernel project: its files spread over `shards` guests at once (vitest --shard), the counts summed. */
@@ -103,8 +111,9 @@ const results = [
   await runProject('unit', [...vitest, '--project', 'unit', ...junitFor('unit'), ...extra]),
   await runProject('host', [...vitest, '--project', 'host', ...junitFor('host'), ...extra]),
   await runKernelProject(await kernelShardCount()),
-  // Another project's suite: the package packed, installed from the tarball, its configurators judged.
-  await runProject('example', ['node', 'scripts/test-example.mjs']),
+  // Another project's suite: the package packed, installed from the tarball, its configurators
+  // judged. Once per suite: in a CI matrix of shards (--shard=K/N), on shard 1.
+  ...(suiteShard() === undefined || suiteShard() === 1 ? [await runProject('example', ['node', 'scripts/test-example.mjs'])] : []),
 ];
 const passed = results.reduce((sum, counts) => sum + counts.passed, 0);
 const failed = results.reduce((sum, counts) => sum + counts.failed, 0) + (typecheck.exitCode === 0 ? 0 : 1);
