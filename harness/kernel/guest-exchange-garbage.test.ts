@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectGuestGarbage, findGuestGarbage, judgeExchangeFolder, writeExchangeOwner } from './guest-exchange-garbage.js';
+import { collectGuestGarbage, findGuestGarbage, guestKernelsByFolder, judgeExchangeFolder, writeExchangeOwner } from './guest-exchange-garbage.js';
 import { processStartTime } from '../process/process-start-time.js';
 
 describe("judging a guest's exchange folder", () => {
@@ -64,5 +64,26 @@ describe('gc of exchange folders', () => {
     await collectGuestGarbage(root);
     expect((await findGuestGarbage(root)).exchangeFolders).toEqual([]);
     await expect(import('node:fs/promises').then((fs) => fs.readdir(root).then((names) => names.sort()))).resolves.toEqual(['vm-finished', 'vm-kept-capture', 'vm-live']);
+  });
+});
+
+describe('finding the guests the harness booted', () => {
+  it("knows a QEMU guest by the exchange folder inside its -append, as a UML kernel by its own argument", async () => {
+    const uml = '/var/tmp/lvs-harness/vm-unit-uml';
+    const qemu = '/var/tmp/lvs-harness/vm-unit-qemu';
+    // Stand-ins with the command lines of each: node ignores the arguments after its script.
+    const wait = 'setTimeout(() => undefined, 30_000)';
+    const children = [
+      execa(process.execPath, ['-e', wait, 'linux.uml', 'mem=256M', `lvsh_exchange=${uml}`], { reject: false }),
+      execa(process.execPath, ['-e', wait, 'qemu-system-x86_64', '-append', `console=ttyS0 quiet panic=-1 lvsh_exchange=${qemu} i8042.noaux`], { reject: false }),
+    ];
+    try {
+      const found = await guestKernelsByFolder();
+      expect(found.get(uml)).toEqual([children[0]!.pid]);
+      expect(found.get(qemu)).toEqual([children[1]!.pid]);
+    } finally {
+      for (const child of children) child.kill('SIGKILL');
+      await Promise.all(children);
+    }
   });
 });
