@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The client host's agent: it lives in the client's namespace and makes HTTP requests there
-// with undici, one new TCP connection per request (IPVS schedules connections, not requests).
+// with undici, one new TCP connection per request (IPVS schedules connections, not requests),
+// UDP requests (a datagram from a new port, and its answer), and long-lived flows.
 // It speaks JSON lines on stdin/stdout so one process start serves a whole run: inside
 // User-Mode Linux a Node start costs over a second. Each connection's source port is the
 // agent's choice, never one the run used before (client-ports.mjs says why), unless a request
@@ -10,21 +11,24 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Client, buildConnector } from 'undici';
 import { ClientPorts } from './client-ports.mjs';
+import { LongFlows } from './long-flows.mjs';
+import { udpRequest } from './udp-exchange.mjs';
 
 const { values: options } = parseArgs({ options: { 'port-claims': { type: 'string' } } });
 const ports = new ClientPorts(options['port-claims']);
 // A port still held on the client (a socket in TIME_WAIT, a tool run by hand) is skipped.
 const PORT_ATTEMPTS = 20;
 
-async function fetchFromFreePort(request) {
-  if (request.localPort !== undefined) return fetchOnce(request, request.localPort);
-  for (let attempt = 1; ; attempt += 1) {
-    const outcome = await fetchOnce(request, ports.next());
-    if (!outcome.error?.startsWith('EADDRINUSE') || attempt === PORT_ATTEMPTS) return outcome;
+/** Runs `attempt(port)` from the request's port, or from fresh ones until one is free on the client. */
+async function fromFreePort(request, attempt) {
+  if (request.localPort !== undefined) return attempt(request.localPort);
+  for (let tries = 1; ; tries += 1) {
+    const outcome = await attempt(ports.next());
+    if (!outcome.error?.startsWith('EADDRINUSE') || tries === PORT_ATTEMPTS) return outcome;
   }
 }
 
-async function fetchOnce({ url, timeoutMs = 5_000, localAddress }, localPort) {
+async function fetchOnce({ url, timeoutMs = 5_000, localAddress, uploadBytes }, localPort) {
   const started = performance.now();
   const origin = new URL(url).origin;
   // A connector of our own, bound to the chosen port; the connect timeout belongs to it.
@@ -43,9 +47,21 @@ async function fetchOnce({ url, timeoutMs = 5_000, localAddress }, localPort) {
   });
   try {
     const { pathname, search } = new URL(url);
-    const response = await client.request({ method: 'GET', path: pathname + search, headers: { connection: 'close' } });
+    // An upload is a POST of that many bytes: full-size segments from the client through the tunnel.
+    const upload = uploadBytes !== undefined ? { method: 'POST', body: Buffer.alloc(uploadBytes, '.') } : { method: 'GET' };
+    const response = await client.request({ ...upload, path: pathname + search, headers: { connection: 'close' } });
     const body = await response.body.text();
-    return { ok: true, status: response.statusCode, body, servedBy: response.headers['x-served-by'], localPort, localAddress, ms: performance.now() - started };
+    const received = response.headers['x-received-bytes'];
+    return {
+      ok: true,
+      status: response.statusCode,
+      body,
+      servedBy: response.headers['x-served-by'],
+      ...(uploadBytes !== undefined ? { sentBytes: uploadBytes, receivedBytes: Number(received) } : {}),
+      localPort,
+      localAddress,
+      ms: performance.now() - started,
+    };
   } catch (error) {
     return { ok: false, error: `${error.code ?? error.name}: ${error.message}`, localPort, localAddress, ms: performance.now() - started };
   } finally {
@@ -103,10 +119,21 @@ function sendDatagram({ address, port, payload }) {
   });
 }
 
+const flows = new LongFlows();
+const operations = {
+  get: (message) => fromFreePort(message, (localPort) => fetchOnce(message, localPort)),
+  'udp-request': (message) => fromFreePort(message, (localPort) => udpRequest({ ...message, localPort })),
+  udp: sendDatagram,
+  'flow-open': (message) => fromFreePort(message, (localPort) => flows.open({ ...message, localPort })),
+  'flow-ask': (message) => flows.ask(message),
+  'flow-close': (message) => flows.close(message),
+};
+
 const lines = createInterface({ input: process.stdin });
 lines.on('line', async (line) => {
   const message = JSON.parse(line);
-  const result = message.op === 'udp' ? await sendDatagram(message) : await fetchFromFreePort(message);
+  const operation = operations[message.op ?? 'get'];
+  const result = operation ? await operation(message) : { ok: false, error: `the client agent has no operation ${message.op}`, ms: 0 };
   process.stdout.write(`${JSON.stringify({ id: message.id, ...result })}\n`);
 });
 lines.on('close', () => process.exit(0));

@@ -84,6 +84,7 @@ export function tunContractInput(topology: Topology, points: CapturePoint[]): Tu
   return {
     vip: topology.service.vip,
     port: topology.service.port,
+    protocol: topology.service.protocol,
     client: identity('client')[0]!,
     clientAddresses: clientAddresses(topology),
     directors: identity('director'),

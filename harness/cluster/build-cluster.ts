@@ -16,7 +16,7 @@ import { HttpServerSet } from './http-servers.js';
 import { Configurators, OwnSettingsError } from './configurators.js';
 import { KeepalivedDirectors } from '../keepalived/keepalived-directors.js';
 import { netemCommand, renderHostBatch, renderNamespaceBatch, renderSwitchBatch } from '../plan/render-ip-batches.js';
-import { ipvsRuleTokens, renderIpvsRestore } from '../plan/render-ipvs-rules.js';
+import { ipvsRuleTokens, ipvsTimeoutTokens, renderIpvsRestore } from '../plan/render-ipvs-rules.js';
 import { describeIpvsTableDifference, ipvsTableDifference } from '../kernel-state/ipvs-table-difference.js';
 import { readIpvsRules } from '../kernel-state/read-kernel-state.js';
 import { sysctlCommand, sysctlsFor } from '../plan/render-sysctls.js';
@@ -142,6 +142,11 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
       async () => {
         if (keepalived) await keepalived.writeConfigs();
         else if (topology.service.rulesFrom !== 'configurator') await loadIpvsRules(runner, plan);
+        // keepalived sets them itself (lvs_timeouts); otherwise every director gets them here.
+        const timeouts = ipvsTimeoutTokens(topology.service);
+        if (timeouts && !keepalived) {
+          for (const director of hostsWithRole(topology, 'director')) await runner.run(['ipvsadm', ...timeouts], { netns: namespaceOf(plan, director.name) });
+        }
       },
     );
     await stage('host-commands', 'ran the hosts\' extra commands', async () => {

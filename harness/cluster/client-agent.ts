@@ -59,6 +59,36 @@ export class ClientAgent {
     return this.ask({ url, timeoutMs, ...(localPort !== undefined && { localPort }), ...(localAddress !== undefined && { localAddress }) });
   }
 
+  /**
+   * One POST of `uploadBytes` on a new TCP connection (an upload: full-size segments from the
+   * client through the tunnel); the outcome says how many bytes the real server received.
+   */
+  upload(url: string, uploadBytes: number, timeoutMs = 5_000, localPort?: number, localAddress?: string): Promise<HttpOutcome> {
+    return this.ask({ url, uploadBytes, timeoutMs, ...(localPort !== undefined && { localPort }), ...(localAddress !== undefined && { localAddress }) });
+  }
+
+  /**
+   * One UDP request: a datagram (padded to `uploadBytes` when given) from a port the run has
+   * not used, or `localPort`, and the answer, which names the real server.
+   */
+  udpRequest(target: { address: string; port: number; path?: string }, options: { timeoutMs?: number; localPort?: number; localAddress?: string; uploadBytes?: number } = {}): Promise<HttpOutcome> {
+    return this.ask({ op: 'udp-request', ...target, ...options });
+  }
+
+  /** Opens a long-lived flow (a TCP connection kept alive, or a UDP client port) and makes its first request. */
+  openFlow(target: { protocol: 'tcp' | 'udp'; address: string; port: number; path?: string }, options: { timeoutMs?: number; localPort?: number; localAddress?: string } = {}): Promise<HttpOutcome> {
+    return this.ask({ op: 'flow-open', ...target, ...options });
+  }
+
+  /** Asks again on an open flow; the outcome's `state` says what became of it. */
+  askFlow(flow: number, timeoutMs = 5_000): Promise<HttpOutcome> {
+    return this.ask({ op: 'flow-ask', flow, timeoutMs });
+  }
+
+  closeFlow(flow: number): Promise<HttpOutcome> {
+    return this.ask({ op: 'flow-close', flow });
+  }
+
   /** Sends one UDP datagram (broadcast allowed); resolves with the source port used. */
   sendDatagram(address: string, port: number, payload: string): Promise<HttpOutcome> {
     return this.ask({ op: 'udp', address, port, payload });

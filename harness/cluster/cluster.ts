@@ -6,6 +6,7 @@ import type { ProcessRunner, RunOptions, CommandResult } from '../process/proces
 import type { ClusterPlan } from '../plan/cluster-plan.js';
 import { namespaceOf } from '../plan/cluster-plan.js';
 import type { ClientAgent } from './client-agent.js';
+import { LongFlow } from './long-flow.js';
 import type { HttpOutcome } from '../traffic/http-outcome.js';
 import type { UndoStack } from '../process/undo-stack.js';
 import { writeFile } from 'node:fs/promises';
@@ -51,6 +52,19 @@ export interface RequestOptions {
    * `all` for every address the client holds; by default its own address only.
    */
   from?: 'all' | readonly string[];
+  /**
+   * An upload of this many bytes with each request: a POST's body on TCP, a datagram padded to
+   * it on UDP (full-size packets from the client through the tunnel).
+   */
+  uploadBytes?: number;
+}
+
+/** What opening a long-lived flow takes. */
+export interface FlowOptions {
+  timeoutMs?: number;
+  fromPort?: number;
+  fromAddress?: string;
+  path?: string;
 }
 
 export class Cluster {
@@ -157,16 +171,48 @@ export class Cluster {
     return `http://${vip}:${port}/`;
   }
 
-  /** GETs from the client's namespace, one new TCP connection each, one after the other. */
+  /**
+   * Requests from the client's namespace, one after the other: for a TCP service a GET (a POST
+   * with an upload) on a new TCP connection each, for a UDP service a datagram from a new
+   * client port each, answered by the real server that got it.
+   */
   async request(options: RequestOptions & { url?: string }): Promise<HttpOutcome[]> {
     const url = options.url ?? new URL(options.path ?? '/', this.vipUrl).href;
     const outcomes: HttpOutcome[] = [];
     const sources = options.from === 'all' ? clientAddresses(this.topology) : options.from;
     for (let index = 0; index < options.count; index += 1) {
       const localAddress = sources && sources.length > 0 ? sources[index % sources.length] : undefined;
-      outcomes.push(await this.clientAgent.get(url, options.timeoutMs, options.fromPort, localAddress));
+      outcomes.push(await this.requestOnce(url, options, localAddress));
     }
     return outcomes;
+  }
+
+  private requestOnce(url: string, options: RequestOptions, localAddress: string | undefined): Promise<HttpOutcome> {
+    const { timeoutMs, fromPort, uploadBytes } = options;
+    if (this.topology.service.protocol === 'udp') {
+      const { hostname, port, pathname } = new URL(url);
+      return this.clientAgent.udpRequest(
+        { address: hostname, port: Number(port || 80), path: pathname },
+        { ...(timeoutMs !== undefined && { timeoutMs }), ...(fromPort !== undefined && { localPort: fromPort }), ...(localAddress !== undefined && { localAddress }), ...(uploadBytes !== undefined && { uploadBytes }) },
+      );
+    }
+    if (uploadBytes !== undefined) return this.clientAgent.upload(url, uploadBytes, timeoutMs, fromPort, localAddress);
+    return this.clientAgent.get(url, timeoutMs, fromPort, localAddress);
+  }
+
+  /**
+   * Opens a long-lived flow to the VIP (a TCP connection kept alive, or a UDP client port) and
+   * makes its first request; ask it again after a change to see what the change did to it.
+   * Throws when the first request gets no answer: a flow that never opened shows nothing.
+   */
+  async openFlow(options: FlowOptions = {}): Promise<LongFlow> {
+    const { vip, port, protocol } = this.topology.service;
+    const first = await this.clientAgent.openFlow(
+      { protocol, address: vip, port, path: options.path ?? '/' },
+      { ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }), ...(options.fromPort !== undefined && { localPort: options.fromPort }), ...(options.fromAddress !== undefined && { localAddress: options.fromAddress }) },
+    );
+    if (!first.ok || first.flow === undefined) throw new Error(`the client could not open a long-lived ${protocol.toUpperCase()} flow to ${vip}:${port}: ${first.error}`);
+    return new LongFlow(this.clientAgent, { ...first, flow: first.flow });
   }
 
   /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startManagedProcess, type ManagedProcess } from '../process/managed-process.js';
 import { packagePath } from '../package-root.js';
 import type { ProcessRunner } from '../process/process-runner.js';
-import type { Host } from '../topology/topology.js';
+import type { Host, Topology } from '../topology/topology.js';
 import { hostNamed } from '../topology/topology.js';
 import { namespaceOf, type ClusterPlan } from '../plan/cluster-plan.js';
 
@@ -14,10 +14,11 @@ const LISTEN_TIMEOUT_MS = 60_000;
  * Starts one host's server and resolves once it listens; a server that dies says why.
  * Detached, it outlives this process (a cluster left up), writing only to its log file.
  */
-export async function startHttpServer(runner: ProcessRunner, host: Host, netns: string, logFolder: string, detached = false): Promise<ManagedProcess> {
+export async function startHttpServer(runner: ProcessRunner, topology: Topology, host: Host, netns: string, logFolder: string, detached = false): Promise<ManagedProcess> {
   if (!host.http) throw new Error(`host ${host.name} is a ${host.role} and runs no HTTP server`);
   const argv = [process.execPath, packagePath('harness', 'agents', 'http-server.mjs'), '--name', host.name, '--port', String(host.http.port), '--body', host.http.body];
   if (host.http.bodySize !== undefined) argv.push('--body-size', String(host.http.bodySize));
+  argv.push(...udpArguments(topology, host));
   const server = await startManagedProcess(runner, argv, { netns, label: `HTTP server on ${host.name}`, logFile: join(logFolder, `http-${host.name}.log`), detached });
   try {
     await server.waitForLine(/^listening on /, { timeoutMs: LISTEN_TIMEOUT_MS, awaiting: `the HTTP server on ${host.name} to listen on port ${host.http.port}` });
@@ -26,6 +27,17 @@ export async function startHttpServer(runner: ProcessRunner, host: Host, netns: 
     throw error;
   }
   return server;
+}
+
+/**
+ * A UDP service's servers answer datagrams too, and those that receive the VIP itself (tunnel
+ * and direct routing, not NAT) answer from a socket on the VIP.
+ */
+function udpArguments(topology: Topology, host: Host): string[] {
+  const { service } = topology;
+  if (service.protocol !== 'udp') return [];
+  const receivesVip = service.realServers.some((server) => server.host === host.name && server.forwarding !== 'nat');
+  return ['--udp', ...(receivesVip ? ['--udp-address', service.vip] : [])];
 }
 
 /**
@@ -46,7 +58,7 @@ export class HttpServerSet {
   async start(hostName: string): Promise<void> {
     if (this.servers.has(hostName)) throw new Error(`the HTTP server on ${hostName} is already running`);
     const host = hostNamed(this.plan.topology, hostName);
-    this.servers.set(hostName, await startHttpServer(this.runner, host, namespaceOf(this.plan, hostName), this.logFolder, this.detached));
+    this.servers.set(hostName, await startHttpServer(this.runner, this.plan.topology, host, namespaceOf(this.plan, hostName), this.logFolder, this.detached));
   }
 
   /** Stops it (SIGTERM, then SIGKILL); harmless when it is not running. */

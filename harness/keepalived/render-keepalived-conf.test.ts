@@ -139,4 +139,28 @@ virtual_server 192.168.73.120 80 {
     const seed = await loadTopologyFile(fixture('seed-tun.yaml'));
     expect(() => renderKeepalivedConf(seed, 'lvs', 'eth0')).toThrow('takes its rules from ipvsadm-restore, not keepalived');
   });
+
+  it('renders a UDP service with ops, the idle timeouts as lvs_timeouts and the sync daemon on the VRRP instance', () => {
+    const topology = validateTopologyData({
+      ...base,
+      hosts: { ...base.hosts, lvs2: { role: 'director', address: '192.168.73.101' } },
+      service: {
+        vip: '192.168.73.120',
+        port: 53,
+        protocol: 'udp',
+        onePacket: true,
+        timeouts: { tcp: 30, udp: 10 },
+        rulesFrom: 'keepalived',
+        vrrp: { virtualRouterId: 9, syncDaemon: true },
+        realServers: [{ host: 'web1' }],
+      },
+    });
+    const conf = renderKeepalivedConf(topology, 'lvs', 'eth0');
+    expect(conf).toContain('global_defs {\n  router_id lvs\n  lvs_timeouts tcp 30 udp 10\n  lvs_sync_daemon eth0 VI_9\n}\n');
+    expect(conf).toMatch(/virtual_server 192\.168\.73\.120 53 \{\n[\s\S]*  protocol UDP\n  ops\n/);
+    // The real servers answer keepalived's HTTP check over TCP on the same port.
+    expect(conf).toContain('  real_server 192.168.73.110 53 {');
+    const plain = renderKeepalivedConf(validateTopologyData({ ...base, service: { vip: '192.168.73.120', rulesFrom: 'keepalived', realServers: [{ host: 'web1' }] } }), 'lvs', 'eth0');
+    expect(plain).not.toMatch(/lvs_timeouts|lvs_sync_daemon|\bops\b/);
+  });
 });

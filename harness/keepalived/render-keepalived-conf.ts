@@ -34,6 +34,7 @@ export function renderKeepalivedConf(topology: Topology, directorName: string, u
     `# keepalived.conf of director ${director.name} (${director.address}), topology ${topology.name}, written by lvs-harness`,
     'global_defs {',
     `  router_id ${director.name}`,
+    ...renderGlobalLvsLines(topology, uplink),
     '}',
   ];
   if (service.vrrp) {
@@ -62,6 +63,7 @@ export function renderKeepalivedConf(topology: Topology, directorName: string, u
     `  lb_kind ${LB_KIND[forwarding]}`,
     `  protocol ${service.protocol.toUpperCase()}`,
   );
+  if (service.onePacket) lines.push('  ops');
   if (service.persistence !== undefined) lines.push(`  persistence_timeout ${service.persistence}`);
   if (service.persistence !== undefined && service.persistenceNetmask !== undefined) lines.push(`  persistence_granularity ${service.persistenceNetmask}`);
   for (const server of service.realServers) {
@@ -69,6 +71,23 @@ export function renderKeepalivedConf(topology: Topology, directorName: string, u
   }
   lines.push('}');
   return `${lines.join('\n')}\n`;
+}
+
+/** global_defs' IPVS settings: the idle timeouts, and the connection sync daemon beside VRRP. */
+function renderGlobalLvsLines(topology: Topology, uplink: string): string[] {
+  const { timeouts, vrrp } = topology.service;
+  const lines: string[] = [];
+  if (timeouts) {
+    const parts = [
+      ...(timeouts.tcp !== undefined ? [`tcp ${timeouts.tcp}`] : []),
+      ...(timeouts.tcpFin !== undefined ? [`tcpfin ${timeouts.tcpFin}`] : []),
+      ...(timeouts.udp !== undefined ? [`udp ${timeouts.udp}`] : []),
+    ];
+    if (parts.length > 0) lines.push(`  lvs_timeouts ${parts.join(' ')}`);
+  }
+  // The instance's state decides which side sends: the master's daemon sends, a backup's receives.
+  if (vrrp?.syncDaemon) lines.push(`  lvs_sync_daemon ${uplink} ${vrrpInstanceName(vrrp.virtualRouterId)}`);
+  return lines;
 }
 
 function renderRealServer(server: RealServer, check: HealthCheck, inhibitOnFailure: boolean): string[] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseIpvsList } from './ipvs-list.js';
+import { listedServiceAsRules } from './ipvs-table-difference.js';
 import { parseIpvsEntries, persistenceTemplates } from './ipvs-connections.js';
 
 describe("the director's table as the schedulers walk it", () => {
@@ -25,6 +26,13 @@ describe("the director's table as the schedulers walk it", () => {
         ],
       },
     ]);
+  });
+
+  it('reads a UDP service with one-packet scheduling (ops) as the rules ipvsadm-save prints for it', () => {
+    const text = ['UDP  10.53.0.53:53 rr ops', '  -> 10.53.0.11:53               Tunnel  1      0          3'].join('\n');
+    const [listed] = parseIpvsList(text);
+    expect(listed).toMatchObject({ service: '10.53.0.53:53', protocol: 'UDP', onePacket: true });
+    expect(listedServiceAsRules(listed!)).toBe('-A -u 10.53.0.53:53 -s rr -o\n-a -u 10.53.0.53:53 -r 10.53.0.11:53 -i -w 1\n');
   });
 
   it('reads the persistence templates of ipvsadm -Lnc (client port 0), and only the service asked for', () => {

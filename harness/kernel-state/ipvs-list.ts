@@ -19,6 +19,8 @@ export interface ListedService {
   /** Seconds, when persistent. */
   persistence?: number;
   netmask?: string;
+  /** One-packet scheduling (`ops` among the flags). */
+  onePacket?: boolean;
   realServers: ListedRealServer[];
 }
 
@@ -37,6 +39,7 @@ export function parseIpvsList(text: string): ListedService[] {
         scheduler: service[3]!,
         ...(persistence ? { persistence: Number(persistence) } : {}),
         ...(netmask ? { netmask } : {}),
+        ...(/\bops\b/.test(flags) ? { onePacket: true } : {}),
         realServers: [],
       });
       continue;

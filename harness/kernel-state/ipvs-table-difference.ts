@@ -49,6 +49,7 @@ export function listedServiceAsRules(listed: ListedService): string {
   const serviceRule = ['-A', flag, listed.service, '-s', listed.scheduler];
   if (listed.persistence !== undefined) serviceRule.push('-p', String(listed.persistence));
   if (listed.netmask !== undefined) serviceRule.push('-M', listed.netmask);
+  if (listed.onePacket) serviceRule.push('-o');
   const realServerRules = listed.realServers.map((entry) => ['-a', flag, listed.service, '-r', entry.realServer, FORWARD_FLAG[entry.forward] ?? entry.forward, '-w', String(entry.weight)]);
   return [serviceRule, ...realServerRules].map((tokens) => `${tokens.join(' ')}\n`).join('');
 }

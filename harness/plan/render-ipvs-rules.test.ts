@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testTopology } from '../topology/test-support/test-topology.js';
 import type { VirtualService } from '../topology/topology.js';
-import { ipvsRuleTokens, renderIpvsRestore } from './render-ipvs-rules.js';
+import { ipvsRuleTokens, ipvsTimeoutTokens, renderIpvsRestore } from './render-ipvs-rules.js';
 
 const seed = testTopology(['web1', 'web2']).service;
 
@@ -76,5 +76,22 @@ describe('renderIpvsRestore', () => {
     expect(lines.pop()).toBe('');
     expect(lines).toEqual(ipvsRuleTokens(service).map((tokens) => tokens.join(' ')));
     expect(lines[0]).toBe('-A -t 192.168.73.120:80 -s sh -p 10 -M 255.255.0.0');
+  });
+});
+
+describe('a UDP service, one-packet scheduling and timeouts', () => {
+  it('writes -u for every rule of a UDP service, and -o last on the service, where ipvsadm-save prints it', () => {
+    const udp = testTopology(['web1'], { protocol: 'udp', port: 53, onePacket: true, persistence: 60 }).service;
+    expect(ipvsRuleTokens(udp)).toEqual([
+      ['-A', '-u', '192.168.73.120:53', '-s', 'rr', '-p', '60', '-o'],
+      ['-a', '-u', '192.168.73.120:53', '-r', '192.168.73.110:53', '-i', '-w', '1'],
+    ]);
+    expect(ipvsRuleTokens(seed)[0]).not.toContain('-o');
+  });
+
+  it('sets the idle timeouts with ipvsadm --set, 0 keeping a value the topology leaves out, and nothing without timeouts', () => {
+    expect(ipvsTimeoutTokens(testTopology(['web1'], { timeouts: { tcp: 5 } }).service)).toEqual(['--set', '5', '0', '0']);
+    expect(ipvsTimeoutTokens(testTopology(['web1'], { timeouts: { tcp: 900, tcpFin: 30, udp: 10 } }).service)).toEqual(['--set', '900', '30', '10']);
+    expect(ipvsTimeoutTokens(seed)).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@
 // types them) and `ipvsadm-restore` (all rules, one process) read; `ipvsadm-save -n` prints the
 // same form, so the table in the kernel can be compared with what the topology says
 // (harness/kernel-state/ipvs-table-difference.ts).
-import type { ForwardingMethod, VirtualService } from '../topology/topology.js';
+import type { ForwardingMethod, ServiceProtocol, VirtualService } from '../topology/topology.js';
 
 const FORWARDING_FLAG: Record<ForwardingMethod, string> = {
   tunnel: '-i',
@@ -10,16 +10,21 @@ const FORWARDING_FLAG: Record<ForwardingMethod, string> = {
   nat: '-m',
 };
 
+const PROTOCOL_FLAG: Record<ServiceProtocol, string> = { tcp: '-t', udp: '-u' };
+
 /** One token list per rule: the virtual service first, then its real servers. */
 export function ipvsRuleTokens(service: VirtualService): string[][] {
   const virtual = `${service.vip}:${service.port}`;
-  const serviceRule = ['-A', '-t', virtual, '-s', service.scheduler];
+  const protocol = PROTOCOL_FLAG[service.protocol];
+  const serviceRule = ['-A', protocol, virtual, '-s', service.scheduler];
   if (service.persistence !== undefined) serviceRule.push('-p', String(service.persistence));
   if (service.persistence !== undefined && service.persistenceNetmask !== undefined) serviceRule.push('-M', service.persistenceNetmask);
+  // Last, where ipvsadm-save prints it.
+  if (service.onePacket) serviceRule.push('-o');
   return [
     serviceRule,
     ...service.realServers.map((server) => [
-      '-a', '-t', virtual, '-r', `${server.address}:${server.port}`, FORWARDING_FLAG[server.forwarding], '-w', String(server.weight),
+      '-a', protocol, virtual, '-r', `${server.address}:${server.port}`, FORWARDING_FLAG[server.forwarding], '-w', String(server.weight),
     ]),
   ];
 }
@@ -29,4 +34,14 @@ export function renderIpvsRestore(service: VirtualService): string {
   return ipvsRuleTokens(service)
     .map((tokens) => `${tokens.join(' ')}\n`)
     .join('');
+}
+
+/**
+ * `ipvsadm --set TCP TCPFIN UDP` for the topology's timeouts (0 keeps a value), or undefined
+ * when it sets none. Not a rule: ipvsadm-save does not print it, so it is applied on its own.
+ */
+export function ipvsTimeoutTokens(service: VirtualService): string[] | undefined {
+  const timeouts = service.timeouts;
+  if (!timeouts) return undefined;
+  return ['--set', String(timeouts.tcp ?? 0), String(timeouts.tcpFin ?? 0), String(timeouts.udp ?? 0)];
 }

@@ -126,7 +126,7 @@ describe('loading a keepalived or VRRP topology', () => {
 
   it('loads two directors sharing the VIP through VRRP, each with its priority', async () => {
     const topology = await loadTopologyFile(fixture('seed-vrrp.yaml'));
-    expect(topology.service.vrrp).toEqual({ virtualRouterId: 51, advertInterval: 1 });
+    expect(topology.service.vrrp).toEqual({ virtualRouterId: 51, advertInterval: 1, syncDaemon: false });
     expect(topology.hosts.filter((host) => host.role === 'director').map((host) => [host.name, host.vrrpPriority])).toEqual([
       ['lvs1', 150],
       ['lvs2', 100],
@@ -180,6 +180,30 @@ describe('loading a keepalived or VRRP topology', () => {
     expect(message).toContain('service.healthCheck.delayLoop: must be at least 0.1 seconds');
     expect(message).toContain('service.healthCheck.path: must be a URL path starting with /');
     expect(message).toContain('service.vrrp.virtualRouterId: must be from 1 to 255');
+  });
+});
+
+describe('a UDP service, one-packet scheduling, idle timeouts and the sync daemon', () => {
+  const withService = (extra: string) => seedText.replace('vip: 192.168.73.120', `vip: 192.168.73.120\n  ${extra}`);
+
+  it('takes protocol udp with onePacket and timeouts; TCP with no ops, no timeouts and no sync by default', () => {
+    const udp = parseTopologyText(withService('protocol: udp\n  port: 53\n  onePacket: true\n  timeouts: { udp: 10, tcp: 60 }'), 'udp.yaml');
+    expect(udp.service).toMatchObject({ protocol: 'udp', port: 53, onePacket: true, timeouts: { udp: 10, tcp: 60 } });
+    const seed = parseTopologyText(seedText, 'seed.yaml');
+    expect(seed.service).toMatchObject({ protocol: 'tcp', onePacket: false });
+    expect(seed.service.timeouts).toBeUndefined();
+    const synced = parseTopologyText(
+      withService('rulesFrom: keepalived\n  vrrp: { syncDaemon: true }').replace('lvs: { role: director, address: 192.168.73.100 }', 'lvs: { role: director, address: 192.168.73.100 }\n  lvs2: { role: director, address: 192.168.73.101 }'),
+      'synced.yaml',
+    );
+    expect(synced.service.vrrp).toEqual({ virtualRouterId: 51, advertInterval: 1, syncDaemon: true });
+  });
+
+  it('refuses one-packet scheduling on TCP, a sync daemon without keepalived, an unknown protocol and a timeout of 0', () => {
+    expect(problemsOf(withService('onePacket: true'))).toContain("service.onePacket: is UDP's: one-packet scheduling needs service.protocol: udp");
+    expect(problemsOf(withService('vrrp: { syncDaemon: true }'))).toContain('service.vrrp.syncDaemon: needs service.rulesFrom: keepalived');
+    expect(problemsOf(withService('protocol: sctp'))).toContain('service.protocol:');
+    expect(problemsOf(withService('timeouts: { tcp: 0 }'))).toContain('service.timeouts.tcp:');
   });
 });
 

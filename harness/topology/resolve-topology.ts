@@ -75,6 +75,12 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
     const bits = mask === undefined ? '' : (mask >>> 0).toString(2).padStart(32, '0');
     if (mask === undefined || !/^1+0*$/.test(bits)) problem('service.persistenceNetmask', `must be a netmask like 255.255.255.0, got ${JSON.stringify(file.service.persistenceNetmask)}`);
   }
+  if (file.service.onePacket && file.service.protocol !== 'udp') {
+    problem('service.onePacket', "is UDP's: one-packet scheduling needs service.protocol: udp (IPVS schedules TCP by connection)");
+  }
+  if (file.service.vrrp?.syncDaemon && file.service.rulesFrom !== 'keepalived') {
+    problem('service.vrrp.syncDaemon', 'needs service.rulesFrom: keepalived (it is keepalived that runs the sync daemon beside VRRP)');
+  }
   const assertions = file.assertions ?? [];
   if (assertions.includes('real-server-failover') && file.service.rulesFrom !== 'keepalived') {
     problem('assertions', 'real-server-failover needs service.rulesFrom: keepalived (it is keepalived that takes a dead real server out)');
@@ -206,7 +212,9 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
       service: {
         vip: file.service.vip,
         port: servicePort,
-        protocol: TOPOLOGY_DEFAULTS.serviceProtocol,
+        protocol: file.service.protocol ?? TOPOLOGY_DEFAULTS.serviceProtocol,
+        onePacket: file.service.onePacket ?? false,
+        ...(file.service.timeouts !== undefined ? { timeouts: { ...file.service.timeouts } } : {}),
         scheduler: file.service.scheduler ?? TOPOLOGY_DEFAULTS.scheduler,
         persistence: file.service.persistence,
         ...(file.service.persistenceNetmask !== undefined && file.service.persistenceNetmask !== '255.255.255.255' ? { persistenceNetmask: file.service.persistenceNetmask } : {}),
@@ -270,5 +278,6 @@ function resolveVrrp(vrrp: TopologyFile['service']['vrrp']): Vrrp | undefined {
   return {
     virtualRouterId: vrrp.virtualRouterId ?? TOPOLOGY_DEFAULTS.vrrpVirtualRouterId,
     advertInterval: vrrp.advertInterval ?? TOPOLOGY_DEFAULTS.vrrpAdvertInterval,
+    syncDaemon: vrrp.syncDaemon ?? false,
   };
 }

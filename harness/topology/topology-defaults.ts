@@ -3,7 +3,7 @@
 export const TOPOLOGY_DEFAULTS = {
   segmentMtu: 1500,
   servicePort: 80,
-  serviceProtocol: 'tcp',
+  serviceProtocol: 'tcp' as 'tcp' | 'udp',
   scheduler: 'rr',
   rulesFrom: 'ipvsadm-restore',
   realServerWeight: 1,

@@ -111,6 +111,7 @@ const healthCheckSchema = z.strictObject({
 const vrrpSchema = z.strictObject({
   virtualRouterId: z.number().int('must be a whole number').min(1, 'must be from 1 to 255').max(255, 'must be from 1 to 255').optional(),
   advertInterval: z.number().min(0.01, 'must be at least 0.01 seconds').max(255, 'must be at most 255 seconds').optional(),
+  syncDaemon: z.boolean().optional(),
 });
 
 export const topologyFileSchema = z.strictObject({
@@ -129,7 +130,15 @@ export const topologyFileSchema = z.strictObject({
   service: z.strictObject({
     vip: ipv4Text,
     port: port.optional(),
-    protocol: z.literal('tcp').optional(),
+    protocol: z.enum(['tcp', 'udp']).optional(),
+    onePacket: z.boolean().optional(),
+    timeouts: z
+      .strictObject({
+        tcp: z.number().int('must be a whole number of seconds').min(1).max(2_678_400).optional(),
+        tcpFin: z.number().int('must be a whole number of seconds').min(1).max(2_678_400).optional(),
+        udp: z.number().int('must be a whole number of seconds').min(1).max(2_678_400).optional(),
+      })
+      .optional(),
     scheduler: z.enum(SCHEDULERS).optional(),
     persistence: z.number().int('must be a whole number').min(1).max(2_678_400).optional(),
     persistenceNetmask: ipv4Text.optional(),

@@ -43,6 +43,9 @@ export const SCHEDULERS = [
 ] as const;
 export type Scheduler = (typeof SCHEDULERS)[number];
 
+/** The virtual service's transport: TCP connections, or UDP flows (datagrams from one client port). */
+export type ServiceProtocol = 'tcp' | 'udp';
+
 export interface HttpServerSpec {
   port: number;
   /** What the server answers to every request; the seed's servers say "this is web1". */
@@ -116,13 +119,30 @@ export interface Vrrp {
   virtualRouterId: number;
   /** Seconds between the master's advertisements. */
   advertInterval: number;
+  /**
+   * The directors share their connection tables (keepalived's lvs_sync_daemon on the uplink,
+   * bound to the VRRP instance): the master sends, the backups receive, so a failover keeps
+   * established connections.
+   */
+  syncDaemon: boolean;
+}
+
+/** `ipvsadm --set TCP TCPFIN UDP`: how long IPVS keeps an idle connection entry, in seconds; undefined leaves the kernel's. */
+export interface IpvsTimeouts {
+  tcp?: number;
+  tcpFin?: number;
+  udp?: number;
 }
 
 export interface VirtualService {
   vip: string;
   port: number;
-  protocol: 'tcp';
+  protocol: ServiceProtocol;
   scheduler: Scheduler;
+  /** One-packet scheduling (`ipvsadm -o`, keepalived's `ops`): each UDP datagram scheduled on its own. */
+  onePacket: boolean;
+  /** Idle timeouts set on every director; undefined keeps the kernel's (900, 120, 300). */
+  timeouts?: IpvsTimeouts;
   /** Seconds of persistence (`ipvsadm -p`), or undefined for none. */
   persistence?: number;
   /** The persistence granularity (`ipvsadm -M`): client addresses masked with it share a real server. */

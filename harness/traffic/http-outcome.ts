@@ -13,4 +13,19 @@ export interface HttpOutcome {
   localAddress?: string;
   error?: string;
   ms: number;
+  /** An upload's size (a POST's body, a padded datagram), when the request sent one. */
+  sentBytes?: number;
+  /** What the real server says it received of the upload (its x-received-bytes header). */
+  receivedBytes?: number;
+  /** A long-lived flow's id in the agent (flow requests only). */
+  flow?: number;
+  /** What became of a long-lived flow when it was asked again (flow requests only). */
+  state?: FlowState;
 }
+
+/**
+ * A long-lived flow asked again after a change: it answered (`survived`), was reset (a TCP RST,
+ * or for UDP an ICMP port unreachable), got no answer in time (`stalled`), or was closed by the
+ * server.
+ */
+export type FlowState = 'survived' | 'reset' | 'stalled' | 'closed';

@@ -6,6 +6,7 @@ import type { HostIdentity, TunContractInput } from './tun-contract-types.js';
 export interface ClusterDirectory {
   vip: string;
   port: number;
+  protocol: 'tcp' | 'udp';
   client: HostIdentity;
   directors: HostIdentity[];
   realServers: HostIdentity[];
@@ -31,6 +32,7 @@ export function buildClusterDirectory(input: TunContractInput): ClusterDirectory
   return {
     vip: input.vip,
     port: input.port,
+    protocol: input.protocol ?? 'tcp',
     client: input.client,
     directors: input.directors,
     realServers: input.realServers,

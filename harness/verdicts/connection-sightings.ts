@@ -1,7 +1,7 @@
-// Finds every packet of the service's TCP connections in every capture and
-// classifies it once (direction, tunnel, link addresses, who sent it), so the
-// property checks read facts instead of re-parsing packets.
-import type { DecodedPacket, Ipv4Packet, TcpSegment } from '../packets/decoded-packet.js';
+// Finds every packet of the service's connections (TCP connections, or UDP flows: the
+// datagrams of one client port) in every capture and classifies it once (direction, tunnel,
+// link addresses, who sent it), so the property checks read facts instead of re-parsing packets.
+import type { DecodedPacket, Ipv4Packet, TcpSegment, UdpDatagram } from '../packets/decoded-packet.js';
 import { formatPacket } from '../packets/format-packet.js';
 import { SLL_PACKET_OUTGOING } from '../packets/linux-cooked.js';
 import { sameMac, type ClusterDirectory } from './cluster-directory.js';
@@ -19,9 +19,12 @@ export interface Sighting {
   connection: string;
   /** request: client to service; reply: service to client. */
   direction: 'request' | 'reply';
-  /** The IPv4 header that carries the TCP segment (the inner one when tunnelled). */
+  /** The IPv4 header that carries the TCP segment or UDP datagram (the inner one when tunnelled). */
   ip: Ipv4Packet;
-  tcp: TcpSegment;
+  /** The segment, for a TCP service. */
+  tcp?: TcpSegment;
+  /** The datagram, for a UDP service. */
+  udp?: UdpDatagram;
   /** Outer addresses when the segment travelled inside IP-in-IP. */
   tunnel?: { source: string; destination: string };
   linkSource?: string;
@@ -70,19 +73,20 @@ function classifyPacket(
   if (!outer) return undefined;
   let ip = outer;
   while (ip.inner) ip = ip.inner;
-  const tcp = ip.tcp;
-  if (!tcp) return undefined;
+  // The service's transport only: a UDP service's captures also hold the harness's own markers.
+  const transport = directory.protocol === 'udp' ? ip.udp : ip.tcp;
+  if (!transport) return undefined;
   const isServiceAddress = (address: string) => address === directory.vip || directory.realServerByAddress(address) !== undefined;
   let direction: Sighting['direction'];
   let clientPort: number;
   let clientAddress: string;
-  if (directory.isClientAddress(ip.source) && tcp.destinationPort === directory.port && isServiceAddress(ip.destination)) {
+  if (directory.isClientAddress(ip.source) && transport.destinationPort === directory.port && isServiceAddress(ip.destination)) {
     direction = 'request';
-    clientPort = tcp.sourcePort;
+    clientPort = transport.sourcePort;
     clientAddress = ip.source;
-  } else if (directory.isClientAddress(ip.destination) && tcp.sourcePort === directory.port && isServiceAddress(ip.source)) {
+  } else if (directory.isClientAddress(ip.destination) && transport.sourcePort === directory.port && isServiceAddress(ip.source)) {
     direction = 'reply';
-    clientPort = tcp.destinationPort;
+    clientPort = transport.destinationPort;
     clientAddress = ip.destination;
   } else {
     return undefined;
@@ -94,7 +98,7 @@ function classifyPacket(
     connection: `${clientAddress}:${clientPort}`,
     direction,
     ip,
-    tcp,
+    ...(transport.kind === 'tcp' ? { tcp: transport } : { udp: transport }),
   };
   if (captureHost) sighting.captureHost = captureHost;
   if (ip !== outer) sighting.tunnel = { source: outer.source, destination: outer.destination };
@@ -113,7 +117,10 @@ function compareBigInt(a: bigint, b: bigint): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** True when the client's opening SYN is among the sightings. */
+/**
+ * True when the connection's opening is among the sightings: the client's SYN, or for a UDP
+ * flow its first datagram (a flow has no other opening; any request datagram stands for it).
+ */
 export function hasClientSyn(sightings: Sighting[]): boolean {
-  return sightings.some((sighting) => sighting.direction === 'request' && sighting.tcp.flags.syn && !sighting.tcp.flags.ack);
+  return sightings.some((sighting) => sighting.direction === 'request' && (sighting.udp !== undefined || (sighting.tcp?.flags.syn === true && !sighting.tcp.flags.ack)));
 }

@@ -113,6 +113,37 @@ describe('judgeTunContract on clusters that break the contract', () => {
   });
 });
 
+describe('judgeTunContract on a UDP service', () => {
+  const udpFlows = FOUR_CONNECTIONS.slice(0, 2);
+
+  it('passes all five properties for each flow (a client port) of a correct cluster, its first datagram standing for the SYN', () => {
+    const verdicts = judgeTunContract(simulateTunCluster({ connections: udpFlows, protocol: 'udp', sharedSegment: true }));
+    expect(verdicts.map((verdict) => [verdict.connection, verdict.realServer, verdict.synCaptured])).toEqual([
+      ['192.168.73.50:41234', 'web1', true],
+      ['192.168.73.50:41236', 'web2', true],
+    ]);
+    expect(failedIds(verdicts)).toEqual([[], []]);
+    expect(verdicts[0]?.properties[1]?.detail).toBe('the director encapsulated 2 packets from 192.168.73.110 to 192.168.73.120 (web1), inner packet unchanged');
+    expect(verdicts[0]?.properties[1]?.evidence[0]?.summary).toContain('IPIP 192.168.73.50.41234 > 192.168.73.100.80: UDP, length 6');
+  });
+
+  it('fails properties 2 and 3 under NAT, 3 and 4 with answers through the director, and 5 for a flow split between servers', () => {
+    expect(failedIds(judgeTunContract(simulateTunCluster({ connections: udpFlows.slice(0, 1), protocol: 'udp', forwarding: 'nat' })))).toEqual([[2, 3]]);
+    const viaDirector = judgeTunContract(simulateTunCluster({ connections: udpFlows, protocol: 'udp', replies: 'via-director' }));
+    expect(failedIds(viaDirector)).toEqual([[3, 4], [3, 4]]);
+    expect(formatTunContractFailures(viaDirector)).toContain('property 4 (director stays out of replies) failed: the director lvs (MAC 02:00:00:00:00:6e) sent 2 packets from the VIP 192.168.73.100:80 to the client');
+    const split = judgeTunContract(simulateTunCluster({ connections: [{ clientPort: 41234, realServer: 'web1', laterRealServer: 'web2' }], protocol: 'udp' }));
+    expect(formatTunContractFailures(split)).toMatch(/property 5 \(one real server\) failed: the connection went to 2 real servers: web1 \(\d+ captured packets\), web2/);
+  });
+
+  it('judges only the service\'s transport: the TCP packets of a TCP service are not a UDP service\'s flows', () => {
+    const tcpTraffic = simulateTunCluster({ connections: udpFlows });
+    expect(judgeTunContract({ ...tcpTraffic, protocol: 'udp' })).toEqual([]);
+    const udpTraffic = simulateTunCluster({ connections: udpFlows, protocol: 'udp' });
+    expect(judgeTunContract({ ...udpTraffic, protocol: 'tcp' })).toEqual([]);
+  });
+});
+
 describe('judgeTunContract on missing captures', () => {
   const input = simulateTunCluster({ connections: FOUR_CONNECTIONS.slice(0, 1) });
   const withCaptures = (keep: (host: string, iface: string) => boolean, emptied: (host: string) => boolean = () => false): TunContractInput => ({

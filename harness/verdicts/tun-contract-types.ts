@@ -22,6 +22,8 @@ export interface CapturePoint {
 export interface TunContractInput {
   vip: string;
   port: number;
+  /** The service's transport; TCP when left out. A UDP flow (one client port) is judged as a TCP connection is. */
+  protocol?: 'tcp' | 'udp';
   client: HostIdentity;
   /** Every address the client sends from (its own among them), when it has several. */
   clientAddresses?: string[];

@@ -3,7 +3,7 @@
 // frames go through the real pcap encoder and decoder, as in production.
 import { decodeCaptureFile } from '../../packets/capture-file.js';
 import { LinkType } from '../../packets/link-layers.js';
-import { buildIpipPacket, buildTcpIpv4, ipv4Frame, type TcpSpec } from '../../packets/test-support/build-frames.js';
+import { buildIpipPacket, buildIpv4Packet, buildTcpIpv4, buildUdpDatagram, ipv4Frame, type TcpSpec } from '../../packets/test-support/build-frames.js';
 import { encodePcap, type FrameToWrite } from '../../packets/test-support/encode-capture.js';
 import type { CapturePoint, HostIdentity, TunContractInput } from '../tun-contract-types.js';
 
@@ -36,6 +36,8 @@ export interface SimulationOptions {
   replies?: 'direct' | 'via-director';
   /** The director's capture also shows real servers' replies passing on the shared segment. */
   sharedSegment?: boolean;
+  /** UDP flows (a request datagram, its answer) instead of TCP connections. */
+  protocol?: 'tcp' | 'udp';
 }
 
 interface Step {
@@ -56,6 +58,14 @@ const EXCHANGE: Step[] = [
   { from: 'client', flags: '.' },
 ];
 
+/** A UDP flow of two requests from one client port, each answered (flags unused). */
+const UDP_EXCHANGE: Step[] = [
+  { from: 'client', flags: '', payloadLength: 6 },
+  { from: 'server', flags: '', payloadLength: 18 },
+  { from: 'client', flags: '', payloadLength: 6 },
+  { from: 'server', flags: '', payloadLength: 18 },
+];
+
 /** Simulates the traffic and returns it as judgeTunContract input, captures decoded from pcap bytes. */
 export function simulateTunCluster(options: SimulationOptions): TunContractInput {
   const { vip, port, client, director } = CLUSTER;
@@ -66,14 +76,22 @@ export function simulateTunCluster(options: SimulationOptions): TunContractInput
     frames.set(label, [...(frames.get(label) ?? []), { data, timestampNanos: clock }]);
   };
 
+  const udp = options.protocol === 'udp';
+  // The IPv4 packet of one step between two addresses, TCP or UDP.
+  const transportPacket = (source: string, destination: string, step: Step, tcp: TcpSpec) =>
+    udp
+      ? buildIpv4Packet({ source, destination, protocol: 17, payload: buildUdpDatagram(source, destination, { sourcePort: tcp.sourcePort, destinationPort: tcp.destinationPort, payload: new Uint8Array(step.payloadLength ?? 0) }) })
+      : buildTcpIpv4(source, destination, tcp);
   for (const connection of options.connections) {
     const sequences = { client: 1000 + connection.clientPort, server: 900_000 + connection.clientPort };
-    EXCHANGE.forEach((step, index) => {
-      const realServer: HostIdentity = CLUSTER[index >= 3 ? (connection.laterRealServer ?? connection.realServer) : connection.realServer];
+    (udp ? UDP_EXCHANGE : EXCHANGE).forEach((step, index) => {
+      // After the handshake; for UDP, the flow's second request.
+      const laterFrom = udp ? 2 : 3;
+      const realServer: HostIdentity = CLUSTER[index >= laterFrom ? (connection.laterRealServer ?? connection.realServer) : connection.realServer];
       const tcp = tcpOf(step, connection.clientPort, sequences);
       if (connection.captureStartsAfterHandshake && index < 3) return;
       if (step.from === 'client') {
-        const request = buildTcpIpv4(client.address, vip, tcp);
+        const request = transportPacket(client.address, vip, step, tcp);
         const arriving = ipv4Frame(client.mac, director.mac, request);
         capture('client:eth0', arriving);
         capture('lvs:eth0', arriving);
@@ -82,7 +100,7 @@ export function simulateTunCluster(options: SimulationOptions): TunContractInput
           forwarding === 'tunnel'
             ? buildIpipPacket(director.address, realServer.address, request)
             : forwarding === 'nat'
-              ? buildTcpIpv4(client.address, realServer.address, tcp)
+              ? transportPacket(client.address, realServer.address, step, tcp)
               : request;
         const leaving = ipv4Frame(director.mac, realServer.mac, forwarded);
         capture('lvs:eth0', leaving);
@@ -90,7 +108,7 @@ export function simulateTunCluster(options: SimulationOptions): TunContractInput
         if (forwarding === 'tunnel') capture(`${realServer.name}:tunl0`, request);
       } else {
         const source = options.forwarding === 'nat' ? realServer.address : vip;
-        const reply = buildTcpIpv4(source, client.address, tcp);
+        const reply = transportPacket(source, client.address, step, tcp);
         if (options.replies === 'via-director') {
           const toDirector = ipv4Frame(realServer.mac, director.mac, reply);
           capture(`${realServer.name}:eth0`, toDirector);
@@ -117,6 +135,7 @@ export function simulateTunCluster(options: SimulationOptions): TunContractInput
   return {
     vip,
     port,
+    ...(udp ? { protocol: 'udp' as const } : {}),
     client,
     directors: [director],
     realServers: [CLUSTER.web1, CLUSTER.web2],
