@@ -20,12 +20,12 @@ const flap: DirectorsWitness = {
   vipHolders: ['lvs1'],
   connections: {
     lvs: [
-      { protocol: 'TCP', state: 'FIN_WAIT', client: '192.168.73.50:49312', virtual: '192.168.73.120:80', realServer: '192.168.73.110:80' },
-      { protocol: 'TCP', state: 'FIN_WAIT', client: '192.168.73.50:49314', virtual: '192.168.73.120:80', realServer: '192.168.73.111:80' },
-      { protocol: 'TCP', state: 'FIN_WAIT', client: '192.168.73.50:40000', virtual: '192.168.73.120:80', realServer: '192.168.73.111:80' },
-      { protocol: 'TCP', state: 'SYN_RECV', client: '192.168.73.50:49340', virtual: '192.168.73.120:80', realServer: '192.168.73.110:80' },
+      { protocol: 'TCP', expiresIn: 110, state: 'FIN_WAIT', client: '192.168.73.50:49312', virtual: '192.168.73.120:80', realServer: '192.168.73.110:80' },
+      { protocol: 'TCP', expiresIn: 110, state: 'FIN_WAIT', client: '192.168.73.50:49314', virtual: '192.168.73.120:80', realServer: '192.168.73.111:80' },
+      { protocol: 'TCP', expiresIn: 110, state: 'FIN_WAIT', client: '192.168.73.50:40000', virtual: '192.168.73.120:80', realServer: '192.168.73.111:80' },
+      { protocol: 'TCP', expiresIn: 50, state: 'SYN_RECV', client: '192.168.73.50:49340', virtual: '192.168.73.120:80', realServer: '192.168.73.110:80' },
     ],
-    lvs2: [{ protocol: 'TCP', state: 'FIN_WAIT', client: '192.168.73.50:49320', virtual: '192.168.73.120:80', realServer: '192.168.73.111:80' }],
+    lvs2: [{ protocol: 'TCP', expiresIn: 110, state: 'FIN_WAIT', client: '192.168.73.50:49320', virtual: '192.168.73.120:80', realServer: '192.168.73.111:80' }],
   },
 };
 

@@ -36,7 +36,7 @@ describe('reading the IPVS table for failover', () => {
 
   it('reads the connection table, and which connections are new and where they went', () => {
     const before = parseIpvsConnections(connectionsBefore);
-    expect(before).toEqual([{ protocol: 'TCP', state: 'TIME_WAIT', client: '192.168.73.50:47726', virtual: '192.168.73.120:80', realServer: '192.168.73.111:80' }]);
+    expect(before).toEqual([{ protocol: 'TCP', expiresIn: 118, state: 'TIME_WAIT', client: '192.168.73.50:47726', virtual: '192.168.73.120:80', realServer: '192.168.73.111:80' }]);
     const fresh = newConnections(before, parseIpvsConnections(connectionsAfter));
     expect(fresh.map((connection) => connection.client)).toEqual(['192.168.73.50:47730', '192.168.73.50:47734', '192.168.73.50:47740']);
     expect(countByRealServer(fresh)).toEqual(new Map([['192.168.73.110:80', 2], ['192.168.73.111:80', 1]]));

@@ -8,6 +8,8 @@
 /** One entry of `ipvsadm -Lnc`. */
 export interface IpvsConnection {
   protocol: string;
+  /** Seconds until the entry expires unless a packet refreshes it (the `expire` column, mm:ss). */
+  expiresIn: number;
   state: string;
   /** The client's end, `address:port` (port 0 for a persistence template). */
   client: string;
@@ -19,8 +21,10 @@ export interface IpvsConnection {
 export function parseIpvsEntries(text: string): IpvsConnection[] {
   const entries: IpvsConnection[] = [];
   for (const line of text.split('\n')) {
-    const match = /^(\S+)\s+\S+\s+(\S+)\s+(\S+:\d+)\s+(\S+:\d+)\s+(\S+:\d+)$/.exec(line.trim());
-    if (match) entries.push({ protocol: match[1]!, state: match[2]!, client: match[3]!, virtual: match[4]!, realServer: match[5]! });
+    const match = /^(\S+)\s+(\d+):(\d+)\s+(\S+)\s+(\S+:\d+)\s+(\S+:\d+)\s+(\S+:\d+)$/.exec(line.trim());
+    if (match) {
+      entries.push({ protocol: match[1]!, expiresIn: Number(match[2]) * 60 + Number(match[3]), state: match[4]!, client: match[5]!, virtual: match[6]!, realServer: match[7]! });
+    }
   }
   return entries;
 }

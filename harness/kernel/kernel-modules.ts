@@ -8,8 +8,9 @@ export const REQUIRED_MODULES = ['veth', 'bridge', 'tunnel4', 'ip_tunnel', 'ipip
 /**
  * Modules worth loading: the required ones, every IPVS scheduler, netem for impairments,
  * nf_tables so the isolation suite can read (and so compare) the ruleset inside UML too, and
- * iptables' filter table (UML's nf_tables has no ip family) for a topology's firewall commands.
+ * iptables' filter and mangle tables (UML's nf_tables has no ip family) for a topology's firewall
+ * commands, with the TCP match and MSS clamping that bug reports' fixes use.
  */
 export function modulesToLoad(): string[] {
-  return [...REQUIRED_MODULES, ...SCHEDULERS.map((scheduler) => `ip_vs_${scheduler}`), 'sch_netem', 'nfnetlink', 'nf_tables', 'ip_tables', 'iptable_filter'];
+  return [...REQUIRED_MODULES, ...SCHEDULERS.map((scheduler) => `ip_vs_${scheduler}`), 'sch_netem', 'nfnetlink', 'nf_tables', 'ip_tables', 'iptable_filter', 'iptable_mangle', 'xt_tcpudp', 'xt_TCPMSS'];
 }

@@ -10,7 +10,7 @@ import type { Placement } from './placement.js';
 import type { QemuAccelerator } from './qemu-arguments.js';
 import { QEMU_INSTALL_HINT, qemuBackend, qemuLabel } from './qemu-backend.js';
 import { BUSYBOX_INSTALL_HINT } from './qemu-initramfs.js';
-import { probeQemu, qemuProbeKey } from './probe-qemu.js';
+import { probeQemu, qemuProbeCacheFile, qemuProbeKey } from './probe-qemu.js';
 
 /** The kernel a QEMU placement boots when the user named none. */
 export const DEFAULT_QEMU_KERNEL: KernelName = { kind: 'debian', series: '6.1' };
@@ -36,8 +36,10 @@ function qemuPlacement(accelerator: QemuAccelerator): Placement {
       } catch (error) {
         return { usable: false, why: `no kernel to boot: ${(error as Error).message}` };
       }
-      onProgress?.(`${label}: does ${kernel.release} boot to a process here? (once per machine)`);
-      const probe = await probeQemu(accelerator, kernel, { key: qemuProbeKey(qemu, kernel.image, accelerator) });
+      const key = qemuProbeKey(qemu, kernel.image, accelerator);
+      // Said only when it boots: a cached answer costs nothing to wait for.
+      if (!existsSync(qemuProbeCacheFile(key))) onProgress?.(`${label}: does ${kernel.release} boot to a process here? (once per machine)`);
+      const probe = await probeQemu(accelerator, kernel, { key });
       if (!probe.works) return { usable: false, why: `${probe.why}${probe.cached ? ' (cached answer)' : ''}` };
       const guest = { kernelPath: kernel.image, modulesDir: kernel.modulesDir, guestRelease: probe.guestRelease, bootMs: probe.bootMs, cached: probe.cached, origin: kernel.origin };
       return { usable: true, reason: `clusters are built inside ${label}, kernel ${probe.guestRelease} (${kernel.origin}; it booted and ran a process in ${(probe.bootMs / 1000).toFixed(1)} s)`, guest };

@@ -34,8 +34,9 @@ export {
 
 // Building a cluster; the handle owns what it made (`await using`, or stop()).
 export { buildCluster, BUILD_STAGES, InjectedFailure, type BuildOptions, type BuildStage, type StageTiming, type Unsettled } from '../cluster/build-cluster.js';
-export type { Cluster, RequestOptions } from '../cluster/cluster.js';
-export type { HttpOutcome } from '../traffic/http-outcome.js';
+export type { Cluster, FlowOptions, RequestOptions } from '../cluster/cluster.js';
+export type { LongFlow } from '../cluster/long-flow.js';
+export type { FlowState, HttpOutcome } from '../traffic/http-outcome.js';
 
 // Processes in a cluster's namespaces (Cluster.exec) and bounded waits.
 export { CommandError } from '../process/command-error.js';
@@ -84,6 +85,8 @@ export { formatPacket, readCaptureFile, type DecodedPacket } from '../packets/in
 
 // The doctor: the known LVS-TUN pitfalls in a live cluster's kernel state.
 export { runDoctor } from '../doctor/doctor.js';
+export { readIpvsEntries, readIpvsListing } from '../kernel-state/read-kernel-state.js';
+export type { IpvsConnection } from '../kernel-state/ipvs-connections.js';
 export { PITFALL_SUMMARIES, formatFindings, type Finding, type PitfallId } from '../doctor/diagnose.js';
 
 // Failover under keepalived: measured on a live cluster, judged purely.

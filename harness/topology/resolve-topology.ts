@@ -205,6 +205,7 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
     problems: [],
     topology: {
       name: file.name ?? fallbackName,
+      ...(file.report ? { report: { ...file.report } } : {}),
       source,
       segment: { subnet: file.segment.subnet, prefixLength: subnet.prefixLength, mtu: file.segment.mtu ?? TOPOLOGY_DEFAULTS.segmentMtu },
       hosts,

@@ -114,8 +114,19 @@ const vrrpSchema = z.strictObject({
   syncDaemon: z.boolean().optional(),
 });
 
+/** The public bug report a topology reproduces (fixtures/bugs): where it is, and what it says. */
+const bugReportSchema = z.strictObject({
+  url: z.string().regex(/^https:\/\/\S+$/, 'must be the report\'s https:// address'),
+  symptom: z.string().min(1, 'must quote the symptom').max(2_000, 'must be at most 2000 characters'),
+  cause: z.string().min(1, 'must say the cause').max(2_000, 'must be at most 2000 characters'),
+  fix: z.string().min(1, 'must say the fix').max(2_000, 'must be at most 2000 characters'),
+  /** What this kernel shows of it, where the report's kernel behaved otherwise. */
+  kernel: z.string().max(2_000, 'must be at most 2000 characters').optional(),
+});
+
 export const topologyFileSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores').optional(),
+  report: bugReportSchema.optional(),
   segment: z.strictObject({
     subnet: z.string(),
     mtu: mtu.optional(),

@@ -164,8 +164,21 @@ export interface Segment {
   mtu: number;
 }
 
+/** The public bug report a topology reproduces: documentation the harness carries and prints. */
+export interface BugReport {
+  url: string;
+  /** In the reporter's words. */
+  symptom: string;
+  cause: string;
+  fix: string;
+  /** What this kernel shows of it, where the report's kernel behaved otherwise. */
+  kernel?: string;
+}
+
 export interface Topology {
   name: string;
+  /** The bug report this topology reproduces (fixtures/bugs). */
+  report?: BugReport;
   /** The file it came from, for messages; undefined when built in code. */
   source?: string;
   segment: Segment;

@@ -95,6 +95,7 @@ Exit codes: 0 every assertion held, 1 one failed, 2 bad input or environment (in
 
     return inChosenKernel(again, async () => {
       say(`building ${topology.name} from ${file}`);
+      if (topology.report) say(`it reproduces ${topology.report.url}: ${topology.report.symptom.split('\n')[0]}`);
       // A broken cluster is what check diagnoses: one that builds but does not settle is judged, not refused.
       const cluster = await buildCluster(topology, { tolerateUnsettled: true, onProgress: (line) => say(`  ${line}`) });
       try {
