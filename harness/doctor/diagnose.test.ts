@@ -56,6 +56,20 @@ describe('the doctor', () => {
     expect(pitfalls(stateWith((hosts) => (hosts.get('web1')!.sysctls['net.ipv4.conf.tunl0.rp_filter'] = '2')))).toEqual([]);
   });
 
+  it("notes the director's conn_reuse_mode 0 unless expire_nodest_conn is 1, and a persistent service's templates kept on a quiesced server", () => {
+    const director = (settings: Record<string, string>) => (hosts: Map<string, HostState>) => Object.assign(hosts.get('lvs')!.sysctls, settings);
+    expect(pitfalls(stateWith(director({ 'net.ipv4.vs.conn_reuse_mode': '0', 'net.ipv4.vs.expire_nodest_conn': '0' })))).toEqual(['note director-conn-reuse-mode@lvs']);
+    expect(pitfalls(stateWith(director({ 'net.ipv4.vs.conn_reuse_mode': '0', 'net.ipv4.vs.expire_nodest_conn': '1' })))).toEqual([]);
+    expect(pitfalls(stateWith(director({ 'net.ipv4.vs.conn_reuse_mode': '1', 'net.ipv4.vs.expire_nodest_conn': '0' })))).toEqual([]);
+    // Not read (a kernel without the setting): nothing to note.
+    expect(pitfalls(stateWith(director({ 'net.ipv4.vs.expire_nodest_conn': '0' })))).toEqual([]);
+    const persistent = testTopology(['web1'], { persistence: 600 });
+    const quiescent = stateWith(director({ 'net.ipv4.vs.expire_quiescent_template': '0' }), renderIpvsRestore(persistent.service));
+    expect(diagnoseCluster(persistent, quiescent).map((finding) => `${finding.severity} ${finding.pitfall}`)).toEqual(['note director-quiescent-templates']);
+    expect(pitfalls(stateWith(director({ 'net.ipv4.vs.expire_quiescent_template': '0' })))).toEqual([]);
+    expect(diagnoseCluster(persistent, stateWith(director({ 'net.ipv4.vs.expire_quiescent_template': '1' }), renderIpvsRestore(persistent.service)))).toEqual([]);
+  });
+
   it('finds a missing tunl0 (and so the missing VIP), and a down one', () => {
     expect(pitfalls(stateWith((hosts) => (hosts.get('web1')!.links = hosts.get('web1')!.links.filter((link) => link.name !== 'tunl0'))))).toEqual([
       'tunl0-missing@web1',

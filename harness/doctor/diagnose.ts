@@ -18,6 +18,8 @@ export type PitfallId =
   | 'director-send-redirects'
   | 'vip-missing-on-director'
   | 'ipvs-table-differs'
+  | 'director-conn-reuse-mode'
+  | 'director-quiescent-templates'
   | 'uplink-down';
 
 /** Each pitfall in a few words, for `doctor --help` and the README (a Record: none can be left out). */
@@ -34,6 +36,8 @@ export const PITFALL_SUMMARIES: Record<PitfallId, string> = {
   'director-send-redirects': "the director's send_redirects on (a note)",
   'vip-missing-on-director': 'the VIP missing on the only director',
   'ipvs-table-differs': "a director's IPVS table (each director's, a VRRP backup's too) that differs from the topology",
+  'director-conn-reuse-mode': "the director's conn_reuse_mode 0 with expire_nodest_conn 0: a reused client port goes to its old real server, even at weight 0 (a note)",
+  'director-quiescent-templates': "persistence with the director's expire_quiescent_template 0: a pinned client stays on a real server at weight 0 (a note)",
 };
 
 export interface Finding {
@@ -253,6 +257,28 @@ function diagnoseDirector(topology: Topology, host: Host, state: ClusterState): 
       problem: `the director ${host.name} does not hold the VIP ${vip}`,
       why: 'nobody answers the client\'s ARP for the VIP (the real servers must not), so no connection reaches IPVS',
       fix: fix('ip', 'addr', 'add', `${vip}/32`, 'dev', uplink),
+    });
+  }
+  // Read as text: a kernel without the setting has no opinion to note.
+  const raw = (key: string) => context.hostState.sysctls[key];
+  if (raw('net.ipv4.vs.conn_reuse_mode') === '0' && raw('net.ipv4.vs.expire_nodest_conn') === '0') {
+    findings.push({
+      pitfall: 'director-conn-reuse-mode',
+      severity: 'note',
+      host: host.name,
+      problem: `conn_reuse_mode is 0 on the director ${host.name}, and expire_nodest_conn 0`,
+      why: 'a SYN from a client port the director still remembers goes where the old connection went, never rescheduled: to a real server set to weight 0, or removed (kubernetes#81775)',
+      fix: fix('sysctl', '-w', 'net.ipv4.vs.expire_nodest_conn=1'),
+    });
+  }
+  if (topology.service.persistence !== undefined && raw('net.ipv4.vs.expire_quiescent_template') === '0') {
+    findings.push({
+      pitfall: 'director-quiescent-templates',
+      severity: 'note',
+      host: host.name,
+      problem: `the service is persistent and expire_quiescent_template is 0 on the director ${host.name}`,
+      why: "a real server quiesced to weight 0 keeps its persistence templates: the clients pinned to it keep being sent there for the persistence timeout (aledbf/kube-keepalived-vip#117)",
+      fix: fix('sysctl', '-w', 'net.ipv4.vs.expire_quiescent_template=1'),
     });
   }
   const ipvsSave = state.ipvsSaves.get(host.name);

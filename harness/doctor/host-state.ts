@@ -12,4 +12,5 @@ export interface HostState {
 }
 
 /** The sysctls the doctor judges, as a sysctl --pattern. */
-export const DOCTOR_SYSCTL_PATTERN = '^net\\.ipv4\\.(ip_forward|conf\\.[^.]+\\.(rp_filter|arp_ignore|arp_announce|send_redirects))$';
+export const DOCTOR_SYSCTL_PATTERN =
+  '^net\\.ipv4\\.(ip_forward|conf\\.[^.]+\\.(rp_filter|arp_ignore|arp_announce|send_redirects)|vs\\.(conn_reuse_mode|expire_nodest_conn|expire_quiescent_template))$';

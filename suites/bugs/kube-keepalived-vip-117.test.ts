@@ -4,7 +4,7 @@
 // it. Fix: expire_quiescent_template 1, and the next connection goes to the live server.
 import { describe, expect, it } from 'vitest';
 import { hostNamed, readIpvsEntries, type Cluster } from '../../harness/library/index.js';
-import { loadBugReport } from '../support/bug-reports.js';
+import { doctorNotes, loadBugReport } from '../support/bug-reports.js';
 import { useCluster } from '../support/use-cluster.js';
 
 /** Sets a real server's weight on the director (0 quiesces it). */
@@ -22,7 +22,8 @@ async function templateTarget(cluster: Cluster): Promise<string | undefined> {
 describe('kube-keepalived-vip#117: persistence keeps sending a client to a quiesced real server', () => {
   const cluster = useCluster(() => loadBugReport('kube-keepalived-vip-117'));
 
-  it('shows the symptom: after its server is quiesced and stopped, the pinned client\'s new connections still go there and fail', async () => {
+  it('shows the symptom: after its server is quiesced and stopped, the pinned client\'s new connections still go there and fail; the doctor notes the setting', async () => {
+    expect(await doctorNotes(cluster())).toContain('director-quiescent-templates@lvs');
     const pinned = await cluster().request({ count: 3 });
     const server = pinned[0]!.servedBy!;
     expect(pinned.map((outcome) => outcome.servedBy)).toEqual([server, server, server]);
@@ -36,6 +37,7 @@ describe('kube-keepalived-vip#117: persistence keeps sending a client to a quies
 
   it('is gone with the fix: with expire_quiescent_template 1 the template expires and the next connection goes to the live server', async () => {
     await cluster().exec('lvs', ['sysctl', '-w', 'net.ipv4.vs.expire_quiescent_template=1']);
+    expect(await doctorNotes(cluster())).not.toContain('director-quiescent-templates@lvs');
     const quiesced = (await templateTarget(cluster()))!;
     const name = cluster().topology.service.realServers.find((entry) => `${entry.address}:${entry.port}` === quiesced)!.host;
     await cluster().stopHttpServer(name);

@@ -4,7 +4,7 @@
 // schedules such a SYN afresh even with conn_reuse_mode 0.
 import { describe, expect, it } from 'vitest';
 import { hostNamed, type Cluster } from '../../harness/library/index.js';
-import { loadBugReport } from '../support/bug-reports.js';
+import { doctorNotes, loadBugReport } from '../support/bug-reports.js';
 import { useCluster } from '../support/use-cluster.js';
 
 // Outside the range the harness picks ports from (10000-29999): no other request of the run has them.
@@ -31,7 +31,8 @@ async function restoreWeights(cluster: Cluster): Promise<void> {
 describe('kubernetes#81775: conn_reuse_mode 0 sends a reused client port to a real server at weight 0', () => {
   const cluster = useCluster(() => loadBugReport('kubernetes-81775'));
 
-  it('shows the symptom: every new connection from the reused port reaches the weight-0 server; fresh ports do not', async () => {
+  it('shows the symptom: every new connection from the reused port reaches the weight-0 server; fresh ports do not; the doctor notes the setting', async () => {
+    expect(await doctorNotes(cluster())).toContain('director-conn-reuse-mode@lvs');
     const { drained, other } = await drainWhatPortReached(cluster(), BROKEN_PORT);
     const reused = await cluster().request({ count: 3, fromPort: BROKEN_PORT });
     expect(reused.map((outcome) => outcome.servedBy)).toEqual([drained, drained, drained]);
@@ -42,6 +43,7 @@ describe('kubernetes#81775: conn_reuse_mode 0 sends a reused client port to a re
 
   it('is gone with the fix: with expire_nodest_conn 1 the reused port is scheduled afresh, to the other server', async () => {
     await cluster().exec('lvs', ['sysctl', '-w', 'net.ipv4.vs.expire_nodest_conn=1']);
+    expect(await doctorNotes(cluster())).not.toContain('director-conn-reuse-mode@lvs');
     const { other } = await drainWhatPortReached(cluster(), FIXED_PORT);
     const reused = await cluster().request({ count: 3, fromPort: FIXED_PORT });
     expect(reused.map((outcome) => outcome.servedBy)).toEqual([other, other, other]);

@@ -2,7 +2,7 @@
 // its broken setting, and its suite shows the symptom, then applies the report's fix to the
 // running cluster and shows the symptom gone.
 import { fileURLToPath } from 'node:url';
-import { loadTopologyFile, readIpvsEntries, waitFor, type Cluster, type Topology } from '../../harness/library/index.js';
+import { loadTopologyFile, readIpvsEntries, runDoctor, waitFor, type Cluster, type Topology } from '../../harness/library/index.js';
 
 /** A bug report's topology file, by its name in fixtures/bugs. */
 export function bugReportFile(name: string): string {
@@ -28,4 +28,9 @@ export async function waitUntilForgotten(cluster: Cluster, director: string, cli
     },
     { timeoutMs, intervalMs: 250, awaiting: `${director} to forget the connection from client port ${clientPort}` },
   );
+}
+
+/** The doctor's notes on the live cluster, as pitfall@host. */
+export async function doctorNotes(cluster: Cluster): Promise<string[]> {
+  return (await runDoctor(cluster)).filter((finding) => finding.severity === 'note').map((finding) => `${finding.pitfall}@${finding.host}`);
 }
