@@ -85,6 +85,7 @@ export function tunContractInput(topology: Topology, points: CapturePoint[]): Tu
     vip: topology.service.vip,
     port: topology.service.port,
     protocol: topology.service.protocol,
+    tunnel: { type: topology.service.tunnel.type, ...(topology.service.tunnel.port !== undefined ? { port: topology.service.tunnel.port } : {}) },
     client: identity('client')[0]!,
     clientAddresses: clientAddresses(topology),
     directors: identity('director'),

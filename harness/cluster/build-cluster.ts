@@ -121,7 +121,7 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
     await stage('sysctls', 'applied sysctls', () =>
       Promise.all(
         topology.hosts
-          .map((host) => ({ host, settings: sysctlsFor(host, plan.uplink) }))
+          .map((host) => ({ host, settings: sysctlsFor(host, plan.uplink, topology.service.tunnel.type) }))
           .filter(({ settings }) => settings.length > 0)
           .map(({ host, settings }) => runner.run(sysctlCommand(settings), { netns: namespaceOf(plan, host.name) })),
       ),

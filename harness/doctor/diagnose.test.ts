@@ -3,6 +3,7 @@ import { testTopology } from '../topology/test-support/test-topology.js';
 import { renderIpvsRestore } from '../plan/render-ipvs-rules.js';
 import { diagnoseCluster, formatFindings, type ClusterState } from './diagnose.js';
 import type { HostState } from './host-state.js';
+import { parseFouPorts } from '../kernel-state/read-kernel-state.js';
 
 const topology = testTopology(['web1']);
 
@@ -68,6 +69,28 @@ describe('the doctor', () => {
     expect(diagnoseCluster(persistent, quiescent).map((finding) => `${finding.severity} ${finding.pitfall}`)).toEqual(['note director-quiescent-templates']);
     expect(pitfalls(stateWith(director({ 'net.ipv4.vs.expire_quiescent_template': '0' })))).toEqual([]);
     expect(diagnoseCluster(persistent, stateWith(director({ 'net.ipv4.vs.expire_quiescent_template': '1' }), renderIpvsRestore(persistent.service)))).toEqual([]);
+  });
+
+  it("under GRE finds its GRE device missing or down and its strict rp_filter; under GUE a real server whose fou port is not the tunnel's", () => {
+    const gre = testTopology(['web1'], { tunnel: { type: 'gre' } });
+    const judge = (topology: typeof gre, change: (hosts: Map<string, HostState>) => void) =>
+      diagnoseCluster(topology, stateWith(change, renderIpvsRestore(topology.service))).map((finding) => `${finding.pitfall}@${finding.host}`);
+    const greDevice = (up: boolean, rpFilter = '0') => (hosts: Map<string, HostState>) => {
+      const web1 = hosts.get('web1')!;
+      web1.links.push({ name: 'gre-lvs', up, mtu: 1476, addresses: [] });
+      web1.sysctls['net.ipv4.conf.gre-lvs.rp_filter'] = rpFilter;
+    };
+    expect(judge(gre, greDevice(true))).toEqual([]);
+    expect(judge(gre, greDevice(false))).toEqual(['gre-device-down@web1']);
+    expect(judge(gre, () => {})).toEqual(['gre-device-down@web1']);
+    expect(judge(gre, greDevice(true, '1'))).toEqual(['rp-filter-on-tunl0@web1']);
+    const gue = testTopology(['web1'], { tunnel: { type: 'gue', port: 6080 } });
+    expect(judge(gue, (hosts) => (hosts.get('web1')!.fouPorts = [6080]))).toEqual([]);
+    const [closed] = diagnoseCluster(gue, stateWith((hosts) => (hosts.get('web1')!.fouPorts = [7000]), renderIpvsRestore(gue.service)));
+    expect(closed).toMatchObject({ pitfall: 'gue-port-closed', problem: 'web1 does not decapsulate GUE on UDP port 6080 (fou ports: 7000)', fix: 'ip netns exec ns-web1 ip fou add port 6080 gue' });
+    // The ipip cluster reads no GRE device and no fou.
+    expect(pitfalls(stateWith(() => {}))).toEqual([]);
+    expect(parseFouPorts('port 6080 gue\nport 5555 ipproto 4\nport 7000 gue local 10.0.0.1\n')).toEqual([6080, 7000]);
   });
 
   it('finds a missing tunl0 (and so the missing VIP), and a down one', () => {

@@ -3,7 +3,7 @@
 import { quoteArgument, quoteCommand } from '../process/command-error.js';
 import { renderIpvsRestore } from '../plan/render-ipvs-rules.js';
 import { describeIpvsTableDifference, ipvsTableDifference } from '../kernel-state/ipvs-table-difference.js';
-import { hostsWithRole, ipvsTableExpected, type Host, type Topology } from '../topology/topology.js';
+import { GRE_DEVICE, hostsWithRole, ipvsTableExpected, type Host, type Topology } from '../topology/topology.js';
 import type { HostState } from './host-state.js';
 
 export type PitfallId =
@@ -12,6 +12,8 @@ export type PitfallId =
   | 'vip-missing-on-real-server'
   | 'replies-into-tunnel'
   | 'rp-filter-on-tunl0'
+  | 'gre-device-down'
+  | 'gue-port-closed'
   | 'arp-ignore'
   | 'arp-announce'
   | 'director-ip-forward'
@@ -29,7 +31,9 @@ export const PITFALL_SUMMARIES: Record<PitfallId, string> = {
   'tunl0-down': "a real server's tunl0 down",
   'vip-missing-on-real-server': 'the VIP missing on a real server',
   'replies-into-tunnel': "a real server's replies to the client routed into tunl0 (or not routed at all)",
-  'rp-filter-on-tunl0': "strict effective rp_filter on a real server's tunl0",
+  'rp-filter-on-tunl0': "strict effective rp_filter on a real server's tunl0 (its GRE device's too, under GRE)",
+  'gre-device-down': "a real server's GRE device (gre-lvs) missing or down, under a GRE tunnel",
+  'gue-port-closed': "a real server with no fou port for the GUE tunnel's UDP port",
   'arp-ignore': 'arp_ignore below 1 on a real server (it answers ARP for the VIP)',
   'arp-announce': 'arp_announce below 2 on a real server (a note: LVS-TUN works without it)',
   'director-ip-forward': "the director's ip_forward off (a pitfall with NAT real servers, a note otherwise)",
@@ -191,6 +195,7 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
       fix: fix('sysctl', '-w', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.tunl0.rp_filter=0'),
     });
   }
+  findings.push(...diagnoseTunnelType(topology, host, context));
   const arpIgnore = effective('arp_ignore', uplink);
   if (arpIgnore < 1) {
     findings.push({
@@ -215,6 +220,47 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
     });
   }
   return findings;
+}
+
+/** The devices GRE and GUE need beside tunl0: the GRE device up and not strictly filtering; fou's port open. */
+function diagnoseTunnelType(topology: Topology, host: Host, context: NonNullable<ReturnType<typeof hostContext>>): Finding[] {
+  const { tunnel } = topology.service;
+  const { hostState, sysctl, effective, fix } = context;
+  if (tunnel.type === 'gre') {
+    const device = hostState.links.find((link) => link.name === GRE_DEVICE);
+    if (!device?.up) {
+      const create = fix('ip', 'link', 'add', 'name', GRE_DEVICE, 'type', 'gre', 'local', host.address, ...(tunnel.checksum === 'csum' ? ['icsum'] : []));
+      return [{
+        pitfall: 'gre-device-down',
+        severity: 'pitfall',
+        host: host.name,
+        problem: device ? `${GRE_DEVICE} on ${host.name} is down` : `${host.name} has no ${GRE_DEVICE}`,
+        why: `the director sends each connection inside GRE, which ${GRE_DEVICE} (a GRE device on the real server's address, with the director's checksum flag) takes out of the tunnel; down or missing, the packets are dropped`,
+        fix: device ? fix('ip', 'link', 'set', GRE_DEVICE, 'up') : `${create} && ${fix('ip', 'link', 'set', GRE_DEVICE, 'up')}`,
+      }];
+    }
+    if (effective('rp_filter', GRE_DEVICE) === 1) {
+      return [{
+        pitfall: 'rp-filter-on-tunl0',
+        severity: 'pitfall',
+        host: host.name,
+        problem: `strict reverse-path filtering on ${host.name}'s ${GRE_DEVICE} (effective rp_filter 1: all=${sysctl('net.ipv4.conf.all.rp_filter')}, ${GRE_DEVICE}=${sysctl(`net.ipv4.conf.${GRE_DEVICE}.rp_filter`)})`,
+        why: `packets come out of ${GRE_DEVICE} from the client, whose route is via the uplink, so strict rp_filter drops every one of them`,
+        fix: fix('sysctl', '-w', 'net.ipv4.conf.all.rp_filter=0', `net.ipv4.conf.${GRE_DEVICE}.rp_filter=0`),
+      }];
+    }
+  }
+  if (tunnel.type === 'gue' && tunnel.port !== undefined && !(hostState.fouPorts ?? []).includes(tunnel.port)) {
+    return [{
+      pitfall: 'gue-port-closed',
+      severity: 'pitfall',
+      host: host.name,
+      problem: `${host.name} does not decapsulate GUE on UDP port ${tunnel.port} (fou ports: ${(hostState.fouPorts ?? []).join(', ') || 'none'})`,
+      why: "the director sends each connection inside GUE to that port; without fou listening there the datagram meets a closed port and is dropped (the real server answers with ICMP port unreachable)",
+      fix: fix('ip', 'fou', 'add', 'port', String(tunnel.port), 'gue'),
+    }];
+  }
+  return [];
 }
 
 function diagnoseDirector(topology: Topology, host: Host, state: ClusterState): Finding[] {

@@ -9,6 +9,8 @@ export interface HostState {
   sysctls: Record<string, string>;
   /** Read on real servers only: the device the kernel picks for a reply from the VIP to the client (`ip route get`); device undefined when there is no route. */
   replyRoute?: { device?: string };
+  /** Read on real servers of a GUE tunnel only: the UDP ports fou decapsulates GUE on. */
+  fouPorts?: number[];
 }
 
 /** The sysctls the doctor judges, as a sysctl --pattern. */

@@ -4,7 +4,7 @@
 import type { ProcessRunner } from '../process/process-runner.js';
 import { namespaceOf, type ClusterPlan } from '../plan/cluster-plan.js';
 import { clientHost, hostsWithRole, type Host } from '../topology/topology.js';
-import { readIpvsRules, readLinks, readRouteDevice, readSysctls, type NamespaceReader } from '../kernel-state/read-kernel-state.js';
+import { readFouPorts, readIpvsRules, readLinks, readRouteDevice, readSysctls, type NamespaceReader } from '../kernel-state/read-kernel-state.js';
 import { DOCTOR_SYSCTL_PATTERN, type HostState } from './host-state.js';
 import type { ClusterState } from './diagnose.js';
 
@@ -21,10 +21,13 @@ export async function readClusterState(runner: ProcessRunner, plan: ClusterPlan)
 
 async function readHostState(reader: NamespaceReader, plan: ClusterPlan, host: Host): Promise<HostState> {
   // The route a reply takes on a real server: from the VIP back to the client.
-  const [links, sysctls, replyDevice] = await Promise.all([
+  const gue = host.role === 'real-server' && plan.topology.service.tunnel.type === 'gue';
+  const [links, sysctls, replyDevice, fouPorts] = await Promise.all([
     readLinks(reader),
     readSysctls(reader, DOCTOR_SYSCTL_PATTERN),
     host.role === 'real-server' ? readRouteDevice(reader, clientHost(plan.topology).address, plan.topology.service.vip) : undefined,
+    // Where GUE carries the tunnel, which UDP ports decapsulate it.
+    gue ? readFouPorts(reader) : undefined,
   ]);
-  return { links, sysctls, ...(host.role === 'real-server' && { replyRoute: { device: replyDevice } }) };
+  return { links, sysctls, ...(host.role === 'real-server' && { replyRoute: { device: replyDevice } }), ...(fouPorts && { fouPorts }) };
 }

@@ -160,6 +160,10 @@ virtual_server 192.168.73.120 80 {
     expect(conf).toMatch(/virtual_server 192\.168\.73\.120 53 \{\n[\s\S]*  protocol UDP\n  ops\n/);
     // The real servers answer keepalived's HTTP check over TCP on the same port.
     expect(conf).toContain('  real_server 192.168.73.110 53 {');
+    const gue = validateTopologyData({ ...base, service: { vip: '192.168.73.120', rulesFrom: 'keepalived', tunnel: { type: 'gue', port: 6080, checksum: 'csum' }, realServers: [{ host: 'web1' }] } });
+    expect(renderKeepalivedConf(gue, 'lvs', 'eth0')).toContain('  lvs_method TUN type gue port 6080 csum\n');
+    const gre = validateTopologyData({ ...base, service: { vip: '192.168.73.120', rulesFrom: 'keepalived', tunnel: { type: 'gre' }, realServers: [{ host: 'web1' }] } });
+    expect(renderKeepalivedConf(gre, 'lvs', 'eth0')).toContain('  lvs_method TUN type gre nocsum\n');
     const plain = renderKeepalivedConf(validateTopologyData({ ...base, service: { vip: '192.168.73.120', rulesFrom: 'keepalived', realServers: [{ host: 'web1' }] } }), 'lvs', 'eth0');
     expect(plain).not.toMatch(/lvs_timeouts|lvs_sync_daemon|\bops\b/);
   });

@@ -1,7 +1,7 @@
 // The keepalived.conf of one director, from the topology: the virtual server with its real
 // servers, weights and health checks (what ipvsadm-restore loads otherwise), and with VRRP the
 // vrrp_instance that holds the VIP on the master. Pure, so every line is unit-tested.
-import type { ForwardingMethod, HealthCheck, Host, RealServer, Topology } from '../topology/topology.js';
+import type { ForwardingMethod, HealthCheck, Host, RealServer, Topology, TunnelEncapsulation } from '../topology/topology.js';
 import { directorsByPriority, hostNamed } from '../topology/topology.js';
 
 const LB_KIND: Record<ForwardingMethod, string> = {
@@ -60,7 +60,7 @@ export function renderKeepalivedConf(topology: Topology, directorName: string, u
     `virtual_server ${service.vip} ${service.port} {`,
     `  delay_loop ${service.healthCheck.delayLoop}`,
     `  lb_algo ${service.scheduler}`,
-    `  lb_kind ${LB_KIND[forwarding]}`,
+    `  ${lvsMethod(forwarding, service.tunnel)}`,
     `  protocol ${service.protocol.toUpperCase()}`,
   );
   if (service.onePacket) lines.push('  ops');
@@ -71,6 +71,13 @@ export function renderKeepalivedConf(topology: Topology, directorName: string, u
   }
   lines.push('}');
   return `${lines.join('\n')}\n`;
+}
+
+/** How the virtual server forwards: `lb_kind TUN` for IP-in-IP, `lvs_method TUN type gue port N csum` and the like otherwise. */
+function lvsMethod(forwarding: ForwardingMethod, tunnel: TunnelEncapsulation): string {
+  if (forwarding !== 'tunnel' || tunnel.type === 'ipip') return `lb_kind ${LB_KIND[forwarding]}`;
+  const checksum = tunnel.checksum === 'none' ? 'nocsum' : tunnel.checksum;
+  return ['lvs_method TUN type', tunnel.type, ...(tunnel.port !== undefined ? ['port', String(tunnel.port)] : []), checksum].join(' ');
 }
 
 /** global_defs' IPVS settings: the idle timeouts, and the connection sync daemon beside VRRP. */

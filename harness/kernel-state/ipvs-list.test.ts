@@ -35,6 +35,32 @@ describe("the director's table as the schedulers walk it", () => {
     expect(listedServiceAsRules(listed!)).toBe('-A -u 10.53.0.53:53 -s rr -o\n-a -u 10.53.0.53:53 -r 10.53.0.11:53 -i -w 1\n');
   });
 
+  it('reads --tun-info: each tunnel\'s encapsulation, turned into the flags ipvsadm-save prints', () => {
+    const text = [
+      '  -> RemoteAddress:Port           Forward TunnelInfo    Weight ActiveConn InActConn',
+      'TCP  10.0.0.100:80 rr',
+      '  -> 10.0.0.5:80                  Tunnel  ipip          1      0          0',
+      '  -> 10.0.0.4:80                  Tunnel  gue:6081:-c   1      0          0',
+      '  -> 10.0.0.3:80                  Tunnel  gre:-c        2      1          0',
+      '  -> 10.0.0.2:80                  Tunnel  gue:6080:+c   1      0          0',
+      '  -> 10.0.0.6:80                  Route                 1      0          0',
+    ].join('\n');
+    const [listed] = parseIpvsList(text);
+    expect(listed!.realServers.map((entry) => [entry.realServer, entry.tunnel, entry.weight, entry.active])).toEqual([
+      ['10.0.0.5:80', 'ipip', 1, 0],
+      ['10.0.0.4:80', 'gue:6081:-c', 1, 0],
+      ['10.0.0.3:80', 'gre:-c', 2, 1],
+      ['10.0.0.2:80', 'gue:6080:+c', 1, 0],
+      ['10.0.0.6:80', undefined, 1, 0],
+    ]);
+    expect(listedServiceAsRules(listed!).split('\n').slice(1, 5)).toEqual([
+      '-a -t 10.0.0.100:80 -r 10.0.0.5:80 -i -w 1',
+      '-a -t 10.0.0.100:80 -r 10.0.0.4:80 -i -w 1 --tun-type gue --tun-port 6081 --tun-nocsum',
+      '-a -t 10.0.0.100:80 -r 10.0.0.3:80 -i -w 2 --tun-type gre --tun-nocsum',
+      '-a -t 10.0.0.100:80 -r 10.0.0.2:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-csum',
+    ]);
+  });
+
   it('reads the persistence templates of ipvsadm -Lnc (client port 0), and only the service asked for', () => {
     const text = [
       'IPVS connection entries',

@@ -1,4 +1,4 @@
-// The director's table as the schedulers see it: `ipvsadm -Ln --nosort` lists the real servers
+// The director's table as the schedulers see it: `ipvsadm -Ln --nosort --tun-info` lists the real servers
 // in the kernel's own order (the order rr, wrr, lc and the rest walk), with their weights and
 // active and inactive connections (the persistence templates are in ipvs-connections.ts). Pure.
 
@@ -6,6 +6,8 @@ export interface ListedRealServer {
   /** `address:port`. */
   realServer: string;
   forward: string;
+  /** `--tun-info`'s column for a tunnel: `ipip`, `gue:PORT:-c` (+c with a checksum, r remote), `gre:-c`. */
+  tunnel?: string;
   weight: number;
   active: number;
   inactive: number;
@@ -24,7 +26,7 @@ export interface ListedService {
   realServers: ListedRealServer[];
 }
 
-/** The services of `ipvsadm -Ln [--nosort]`, each with its real servers in the order listed. */
+/** The services of `ipvsadm -Ln [--nosort] [--tun-info]`, each with its real servers in the order listed. */
 export function parseIpvsList(text: string): ListedService[] {
   const services: ListedService[] = [];
   for (const line of text.split('\n')) {
@@ -44,9 +46,17 @@ export function parseIpvsList(text: string): ListedService[] {
       });
       continue;
     }
-    const real = /^->\s+(\S+)\s+(\S+)\s+(\d+)\s+(\d+)\s+(\d+)/.exec(line.trim());
+    // With --tun-info a tunnel's encapsulation comes between the method and the weight.
+    const real = /^->\s+(\S+)\s+(\S+)\s+(?:((?:ipip|gue|gre)\S*)\s+)?(\d+)\s+(\d+)\s+(\d+)/.exec(line.trim());
     if (real && services.length > 0 && real[1] !== 'RemoteAddress:Port') {
-      services[services.length - 1]!.realServers.push({ realServer: real[1]!, forward: real[2]!, weight: Number(real[3]), active: Number(real[4]), inactive: Number(real[5]) });
+      services[services.length - 1]!.realServers.push({
+        realServer: real[1]!,
+        forward: real[2]!,
+        ...(real[3] ? { tunnel: real[3] } : {}),
+        weight: Number(real[4]),
+        active: Number(real[5]),
+        inactive: Number(real[6]),
+      });
     }
   }
   return services;

@@ -50,8 +50,21 @@ export function listedServiceAsRules(listed: ListedService): string {
   if (listed.persistence !== undefined) serviceRule.push('-p', String(listed.persistence));
   if (listed.netmask !== undefined) serviceRule.push('-M', listed.netmask);
   if (listed.onePacket) serviceRule.push('-o');
-  const realServerRules = listed.realServers.map((entry) => ['-a', flag, listed.service, '-r', entry.realServer, FORWARD_FLAG[entry.forward] ?? entry.forward, '-w', String(entry.weight)]);
+  const realServerRules = listed.realServers.map((entry) => [
+    '-a', flag, listed.service, '-r', entry.realServer, FORWARD_FLAG[entry.forward] ?? entry.forward, '-w', String(entry.weight),
+    ...tunnelInfoAsFlags(entry.tunnel),
+  ]);
   return [serviceRule, ...realServerRules].map((tokens) => `${tokens.join(' ')}\n`).join('');
+}
+
+/** `--tun-info`'s `gue:6080:+c` as ipvsadm-save's `--tun-type gue --tun-port 6080 --tun-csum`; nothing for ipip. */
+function tunnelInfoAsFlags(info: string | undefined): string[] {
+  if (info === undefined || info === 'ipip') return [];
+  const [type, ...rest] = info.split(':');
+  const port = rest.find((part) => /^\d+$/.test(part));
+  const checksum = rest.find((part) => !/^\d+$/.test(part)) ?? '-c';
+  const checksumFlag = checksum.includes('r') ? '--tun-remcsum' : checksum === '+c' ? '--tun-csum' : '--tun-nocsum';
+  return ['--tun-type', type!, ...(port ? ['--tun-port', port] : []), checksumFlag];
 }
 
 /**

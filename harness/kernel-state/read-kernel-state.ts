@@ -55,9 +55,9 @@ export async function readIpvsRealServers(reader: NamespaceReader): Promise<Ipvs
   return parseIpvsSave(await readIpvsRules(reader));
 }
 
-/** The services of `ipvsadm -Ln --nosort`: real servers in the kernel's own order, with their counters. */
+/** The services of `ipvsadm -Ln --nosort --tun-info`: real servers in the kernel's own order, with their counters and encapsulation. */
 export async function readIpvsListing({ runner, netns }: NamespaceReader): Promise<ListedService[]> {
-  return parseIpvsList((await runner.run(['ipvsadm', '-Ln', '--nosort'], { netns })).stdout);
+  return parseIpvsList((await runner.run(['ipvsadm', '-Ln', '--nosort', '--tun-info'], { netns })).stdout);
 }
 
 /** The client connections of the connection table (`ipvsadm -Lnc`), without persistence templates. */
@@ -68,4 +68,15 @@ export async function readIpvsConnections({ runner, netns }: NamespaceReader): P
 /** Every entry of the connection table, persistence templates included. */
 export async function readIpvsEntries({ runner, netns }: NamespaceReader): Promise<IpvsConnection[]> {
   return parseIpvsEntries((await runner.run(['ipvsadm', '-Lnc'], { netns })).stdout);
+}
+
+/** The UDP ports fou decapsulates GUE on (`ip fou show`: `port 6080 gue`); none without the fou module. */
+export async function readFouPorts({ runner, netns }: NamespaceReader): Promise<number[]> {
+  const { stdout } = await runner.run(['ip', 'fou', 'show'], { netns, allowFailure: true });
+  return parseFouPorts(stdout);
+}
+
+/** `ip fou show`'s GUE ports. Pure. */
+export function parseFouPorts(text: string): number[] {
+  return [...text.matchAll(/^port (\d+) gue\b/gm)].map((match) => Number(match[1]));
 }

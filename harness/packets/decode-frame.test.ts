@@ -4,11 +4,14 @@ import { decodeFrame } from './decode-frame.js';
 import { LinkType } from './link-layers.js';
 import {
   buildEthernetFrame,
+  buildGrePacket,
+  buildGuePacket,
   buildIpipPacket,
   buildIpv4Packet,
   buildSll2Frame,
   buildSllFrame,
   buildTcpIpv4,
+  buildUdpDatagram,
   concatBytes,
   ipv4Frame,
 } from './test-support/build-frames.js';
@@ -97,10 +100,10 @@ describe('decodeFrame on unknown and broken data', () => {
     expect(packet.unknown).toEqual({ kind: 'unknown', protocol: 'ethertype 0x86dd', offset: 14, capturedLength: 40 });
   });
 
-  it('yields an unknown layer for an unregistered IP protocol (GRE)', () => {
-    const gre = buildIpv4Packet({ source: SAMPLE.director, destination: SAMPLE.realServer, protocol: 47, payload: new Uint8Array(8) });
-    const packet = decodeFrame(record(ipv4Frame(SAMPLE.directorMac, SAMPLE.realServerMac, gre)), 0);
-    expect(packet.ipv4?.unknown).toEqual({ kind: 'unknown', protocol: 'ip protocol 47', offset: 34, capturedLength: 8 });
+  it('yields an unknown layer for an unregistered IP protocol (SCTP)', () => {
+    const sctp = buildIpv4Packet({ source: SAMPLE.director, destination: SAMPLE.realServer, protocol: 132, payload: new Uint8Array(8) });
+    const packet = decodeFrame(record(ipv4Frame(SAMPLE.directorMac, SAMPLE.realServerMac, sctp)), 0);
+    expect(packet.ipv4?.unknown).toEqual({ kind: 'unknown', protocol: 'ip protocol 132', offset: 34, capturedLength: 8 });
   });
 
   it('does not read a later fragment as a TCP header', () => {
@@ -170,5 +173,57 @@ describe('decodeFrame on link types without Ethernet', () => {
   it('decodes TCP inside IP-in-IP from raw IP too', () => {
     const packet = decodeFrame(record(buildIpipPacket(SAMPLE.director, SAMPLE.realServer, buildTcpIpv4(SAMPLE.client, SAMPLE.vip, { sourcePort: 1, destinationPort: 2 })), LinkType.RAW), 0);
     expect(packet.ipv4?.inner?.tcp).toMatchObject({ sourcePort: 1, destinationPort: 2 });
+  });
+});
+
+describe('decodeFrame on the tunnels IPVS writes', () => {
+  const frameOf = (ip: Uint8Array) => decodeFrame(record(ipv4Frame(SAMPLE.directorMac, SAMPLE.realServerMac, ip)), 0);
+
+  it('finds the client packet inside IP-in-IP, GRE (with and without checksum) and GUE, and says which', () => {
+    const cases = [
+      ['ipip', buildIpipPacket(SAMPLE.director, SAMPLE.realServer, sampleSyn())],
+      ['gre', buildGrePacket(SAMPLE.director, SAMPLE.realServer, sampleSyn())],
+      ['gre', buildGrePacket(SAMPLE.director, SAMPLE.realServer, sampleSyn(), { checksum: true })],
+      ['gue', buildGuePacket(SAMPLE.director, SAMPLE.realServer, sampleSyn(), { sourcePort: 40_001, port: 6080 })],
+    ] as const;
+    for (const [encapsulation, ip] of cases) {
+      const packet = frameOf(ip);
+      expect(packet.error, encapsulation).toBeUndefined();
+      expect(packet.ipv4?.encapsulation, encapsulation).toBe(encapsulation);
+      expect(packet.ipv4?.inner?.tcp?.flags.syn, encapsulation).toBe(true);
+      expect(packet.ipv4?.inner?.destination).toBe(SAMPLE.vip);
+    }
+    const gre = frameOf(buildGrePacket(SAMPLE.director, SAMPLE.realServer, sampleSyn(), { checksum: true })).ipv4?.gre;
+    expect(gre).toMatchObject({ version: 0, checksumPresent: true, keyPresent: false, protocolType: 0x0800, headerLength: 8 });
+    const gue = frameOf(buildGuePacket(SAMPLE.director, SAMPLE.realServer, sampleSyn(), { sourcePort: 40_001, port: 6080 })).ipv4;
+    expect(gue?.udp).toMatchObject({ destinationPort: 6080, gue: { version: 0, protocol: 4, headerLength: 4 } });
+  });
+
+  it('reads a UDP payload as GUE only when a whole, valid IPv4 packet follows the header: otherwise it stays UDP', () => {
+    const plain = (payload: Uint8Array) => {
+      const ip = frameOf(buildIpv4Packet({ source: SAMPLE.client, destination: SAMPLE.vip, protocol: 17, payload: buildUdpDatagram(SAMPLE.client, SAMPLE.vip, { sourcePort: 5000, destinationPort: 53, payload }) })).ipv4;
+      if (!ip) throw new Error('no IPv4 decoded');
+      return ip;
+    };
+    // A GUE-like first word, then garbage.
+    expect(plain(concatBytes(Uint8Array.of(0, 4, 0, 0), new Uint8Array(40))).inner).toBeUndefined();
+    // A valid inner packet whose checksum was spoiled.
+    const spoiled = concatBytes(Uint8Array.of(0, 4, 0, 0), sampleSyn());
+    spoiled[4 + 10] = spoiled[4 + 10]! ^ 0xff;
+    const spoilt = plain(spoiled);
+    expect(spoilt.inner).toBeUndefined();
+    expect(spoilt.udp?.gue).toBeUndefined();
+    // A whole inner packet, but the datagram runs on past it.
+    expect(plain(concatBytes(Uint8Array.of(0, 4, 0, 0), sampleSyn(), new Uint8Array(4))).inner).toBeUndefined();
+    expect(plain(new TextEncoder().encode('GET /\n')).udp?.payloadLength).toBe(6);
+  });
+
+  it('leaves a GRE payload other than IPv4 undecoded, and refuses GRE version 1 (PPTP) with an error', () => {
+    const ipv6Inside = buildIpv4Packet({ source: SAMPLE.director, destination: SAMPLE.realServer, protocol: 47, payload: concatBytes(Uint8Array.of(0, 0, 0x86, 0xdd), new Uint8Array(40)) });
+    const packet = frameOf(ipv6Inside);
+    expect(packet.ipv4?.gre?.protocolType).toBe(0x86dd);
+    expect(packet.ipv4?.inner).toBeUndefined();
+    const pptp = frameOf(buildIpv4Packet({ source: SAMPLE.director, destination: SAMPLE.realServer, protocol: 47, payload: Uint8Array.of(0x30, 0x01, 0x88, 0x0b, 0, 0, 0, 0) }));
+    expect(pptp.error).toMatch(/gre.*version 1/);
   });
 });

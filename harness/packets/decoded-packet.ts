@@ -87,8 +87,12 @@ export interface Ipv4Packet {
   moreFragments: boolean;
   /** In bytes (the field times 8). */
   fragmentOffset: number;
-  /** IP-in-IP (protocol 4): the encapsulated packet. */
+  /** An encapsulated packet: IP-in-IP (protocol 4), inside GRE (47), or inside GUE (UDP). */
   inner?: Ipv4Packet;
+  /** How `inner` was carried, when there is one. */
+  encapsulation?: 'ipip' | 'gre' | 'gue';
+  /** The GRE header, for protocol 47. */
+  gre?: GreHeader;
   tcp?: TcpSegment;
   udp?: UdpDatagram;
   /** The payload when no decoder knows its protocol (or it is a later fragment). */
@@ -133,6 +137,30 @@ export interface UdpDatagram {
   length: number;
   checksum: number;
   payloadLength: number;
+  /** The GUE header, when the payload is GUE carrying an IPv4 packet (the packet's `inner`). */
+  gue?: GueHeader;
+}
+
+/** A GRE header (RFC 2784/2890): which optional fields it has, and what it carries. */
+export interface GreHeader {
+  kind: 'gre';
+  version: number;
+  checksumPresent: boolean;
+  keyPresent: boolean;
+  sequencePresent: boolean;
+  /** The ethertype of the payload: 0x0800 for IPv4. */
+  protocolType: number;
+  headerLength: number;
+}
+
+/** A GUE header, version 0 (draft-ietf-intarea-gue): what the Linux fou module and IPVS write. */
+export interface GueHeader {
+  kind: 'gue';
+  version: number;
+  /** The IP protocol of the payload: 4 for IPv4. */
+  protocol: number;
+  headerLength: number;
+  flags: number;
 }
 
 /** A layer nobody decodes yet: says what it was and where, instead of failing. */

@@ -24,6 +24,11 @@ export function formatPacket(packet: DecodedPacket): string {
 export function formatIpv4Packet(ip: Ipv4Packet): string {
   const fragment = ip.fragmentOffset > 0 || ip.moreFragments ? ` (frag ${ip.identification}@${ip.fragmentOffset}${ip.moreFragments ? '+' : ''})` : '';
   if (ip.tcp) return `${ip.source}.${ip.tcp.sourcePort} > ${ip.destination}.${ip.tcp.destinationPort}: ${formatTcp(ip.tcp)}${fragment}`;
+  if (ip.udp && ip.inner) return `${ip.source}.${ip.udp.sourcePort} > ${ip.destination}.${ip.udp.destinationPort}: GUE ${formatIpv4Packet(ip.inner)}`;
+  if (ip.gre) {
+    const carried = ip.inner ? formatIpv4Packet(ip.inner) : `proto 0x${ip.gre.protocolType.toString(16).padStart(4, '0')}`;
+    return `${ip.source} > ${ip.destination}: GREv${ip.gre.version}, length ${ip.totalLength - ip.headerLength - ip.gre.headerLength}: ${carried}`;
+  }
   if (ip.udp) {
     return `${ip.source}.${ip.udp.sourcePort} > ${ip.destination}.${ip.udp.destinationPort}: UDP, length ${ip.udp.payloadLength}${fragment}`;
   }

@@ -1,8 +1,11 @@
 // Which decoder handles which ethertype and which IP protocol number. New
-// protocols (IPv6, GRE, GUE-in-UDP) are added here as one entry plus a field
-// in decoded-packet.ts; anything unregistered becomes an `unknown` layer.
+// protocols are added here as one entry plus a field in decoded-packet.ts;
+// anything unregistered becomes an `unknown` layer. The tunnels IPVS writes
+// (IP-in-IP, GRE, GUE inside UDP) all end in an `inner` packet.
 import { decodeArp } from './arp.js';
-import type { ArpPacket, DecodedPacket, Ipv4Packet, TcpSegment, UdpDatagram, UnknownLayer } from './decoded-packet.js';
+import type { ArpPacket, DecodedPacket, GreHeader, Ipv4Packet, TcpSegment, UdpDatagram, UnknownLayer } from './decoded-packet.js';
+import { decodeGreHeader, GRE_PROTOCOL_IPV4 } from './gre.js';
+import { recognizeGue } from './gue.js';
 import { decodeIpv4Header } from './ipv4-header.js';
 import { LayerError } from './layer-error.js';
 import { decodeTcp } from './tcp.js';
@@ -17,8 +20,14 @@ export interface DecodeContext {
 
 /** What an ethertype can decode to. */
 export type NetworkLayer = ArpPacket | Ipv4Packet | UnknownLayer;
+/** A tunnel's header with the packet it carries (GRE; UDP carrying GUE). */
+export interface EncapsulatingLayer {
+  kind: 'gre' | 'gue';
+  header: GreHeader | UdpDatagram;
+  inner?: Ipv4Packet;
+}
 /** What an IP protocol number can decode to (IPv4 itself for IP-in-IP). */
-export type IpPayloadLayer = TcpSegment | UdpDatagram | Ipv4Packet | UnknownLayer;
+export type IpPayloadLayer = TcpSegment | UdpDatagram | Ipv4Packet | EncapsulatingLayer | UnknownLayer;
 
 interface NetworkProtocol {
   name: string;
@@ -40,8 +49,22 @@ const ETHERTYPES = new Map<number, NetworkProtocol>([
 const IP_PROTOCOLS = new Map<number, IpProtocol>([
   [4, { name: 'IPIP', decode: (bytes, offset, _length, context) => decodeIpv4Packet(bytes, offset, context) }],
   [6, { name: 'TCP', decode: (bytes, offset, length) => decodeTcp(bytes, offset, length) }],
-  [17, { name: 'UDP', decode: (bytes, offset) => decodeUdp(bytes, offset) }],
+  [17, { name: 'UDP', decode: decodeUdpOrGue }],
+  [47, { name: 'GRE', decode: decodeGre }],
 ]);
+
+function decodeUdpOrGue(bytes: Uint8Array, offset: number, _length: number, context: DecodeContext): IpPayloadLayer {
+  const udp = decodeUdp(bytes, offset);
+  const gue = recognizeGue(bytes, offset + 8, udp.payloadLength);
+  if (!gue) return udp;
+  return { kind: 'gue', header: { ...udp, gue }, inner: decodeIpv4Packet(bytes, offset + 8 + gue.headerLength, context) };
+}
+
+function decodeGre(bytes: Uint8Array, offset: number, _length: number, context: DecodeContext): IpPayloadLayer {
+  const gre = decodeGreHeader(bytes, offset);
+  if (gre.protocolType !== GRE_PROTOCOL_IPV4) return { kind: 'gre', header: gre };
+  return { kind: 'gre', header: gre, inner: decodeIpv4Packet(bytes, offset + gre.headerLength, context) };
+}
 
 /** Display name of an ethertype, for summaries; undefined when unregistered. */
 export function etherTypeName(etherType: number): string | undefined {
@@ -117,8 +140,18 @@ function decodeIpPayload(
 function attachIpPayload(packet: Ipv4Packet, layer: IpPayloadLayer): void {
   if (layer.kind === 'tcp') packet.tcp = layer;
   else if (layer.kind === 'udp') packet.udp = layer;
-  else if (layer.kind === 'ipv4') packet.inner = layer;
-  else packet.unknown = layer;
+  else if (layer.kind === 'ipv4') {
+    packet.inner = layer;
+    packet.encapsulation = 'ipip';
+  } else if (layer.kind === 'unknown') packet.unknown = layer;
+  else {
+    if (layer.header.kind === 'gre') packet.gre = layer.header;
+    else packet.udp = layer.header;
+    if (layer.inner) {
+      packet.inner = layer.inner;
+      packet.encapsulation = layer.kind;
+    }
+  }
 }
 
 function unknownLayer(protocol: string, bytes: Uint8Array, offset: number): UnknownLayer {

@@ -43,6 +43,7 @@ describe('configuratorEnvironment', () => {
       LVS_HARNESS_VIP: '192.168.73.120',
       LVS_HARNESS_PORT: '80',
       LVS_HARNESS_PROTOCOL: 'tcp',
+      LVS_HARNESS_TUNNEL: 'ipip',
       LVS_HARNESS_SCHEDULER: 'rr',
       LVS_HARNESS_PERSISTENCE: '',
       LVS_HARNESS_REAL_SERVERS: '192.168.73.110:80:1:tunnel 192.168.73.111:80:1:tunnel',

@@ -168,6 +168,23 @@ describe('renderHostBatch', () => {
   });
 });
 
+describe('renderHostBatch for GRE and GUE tunnels', () => {
+  const realServerCommands = (tunnel: Record<string, unknown> | undefined) => {
+    const topology = testTopology(['web1'], tunnel ? { tunnel } : {});
+    return commandsOf(renderHostBatch(planCluster(topology, 'abcd1234'), hostNamed(topology, 'web1')));
+  };
+
+  it("makes a GRE device of its own for GRE (with icsum when the director checksums), opens GUE's UDP port with fou, and leaves ipip to tunl0 alone", () => {
+    expect(realServerCommands({ type: 'gre' })).toEqual(expect.arrayContaining(['link set tunl0 up', 'link add name gre-lvs type gre local 192.168.73.110', 'link set gre-lvs up']));
+    expect(realServerCommands({ type: 'gre', checksum: 'csum' })).toContain('link add name gre-lvs type gre local 192.168.73.110 icsum');
+    expect(realServerCommands({ type: 'gue', port: 6080 })).toEqual(expect.arrayContaining(['link set tunl0 up', 'fou add port 6080 gue']));
+    const ipip = realServerCommands(undefined);
+    expect(ipip.some((command) => command.includes('gre') || command.startsWith('fou'))).toBe(false);
+    const director = testTopology(['web1'], { tunnel: { type: 'gre' } });
+    expect(commandsOf(renderHostBatch(planCluster(director, 'abcd1234'), hostNamed(director, 'lvs'))).some((command) => command.includes('gre'))).toBe(false);
+  });
+});
+
 describe('renderHostBatch with configurators', () => {
   const seedWith = seedWithConfigurators;
   const batchOf = (topology: Topology, name: string) => commandsOf(renderHostBatch(planCluster(topology, 'abcd1234'), hostNamed(topology, name)));

@@ -1,6 +1,6 @@
 // The `ip -batch` scripts that build the network: one script per namespace, so a whole host
 // costs one process start (about 70 ms each inside User-Mode Linux).
-import { configuratorSets, type Host } from '../topology/topology.js';
+import { configuratorSets, type Host, GRE_DEVICE } from '../topology/topology.js';
 import { allNamespaces, namespaceOf, switchPortName, type ClusterPlan } from './cluster-plan.js';
 
 /** Creates every namespace of the run; runs in the root namespace. */
@@ -50,6 +50,14 @@ export function renderHostBatch(plan: ClusterPlan, host: Host): string {
     // The walkthrough puts the VIP on tunl0 as /24; /32 avoids a subnet route through the
     // tunnel that would compete with the uplink's for replies to the client.
     commands.push('link set tunl0 up', `addr add ${vip}/32 dev tunl0`);
+    // GRE arrives on a GRE device of the real server's own, with the director's checksum flag
+    // (the VIP on tunl0 is local all the same); GUE is UDP to its port, which fou opens and
+    // hands the IP-in-IP inside to tunl0.
+    const { tunnel } = plan.topology.service;
+    if (tunnel.type === 'gre') {
+      commands.push(`link add name ${GRE_DEVICE} type gre local ${host.address}${tunnel.checksum === 'csum' ? ' icsum' : ''}`, `link set ${GRE_DEVICE} up`);
+    }
+    if (tunnel.type === 'gue') commands.push(`fou add port ${tunnel.port} gue`);
   }
   return lines(commands);
 }

@@ -89,6 +89,17 @@ describe('a UDP service, one-packet scheduling and timeouts', () => {
     expect(ipvsRuleTokens(seed)[0]).not.toContain('-o');
   });
 
+  it('writes GUE and GRE tunnels as ipvsadm-save prints them: type, GUE port, the checksum flag always; nothing extra for ipip', () => {
+    const gue = testTopology(['web1'], { tunnel: { type: 'gue', port: 6080, checksum: 'csum' } }).service;
+    expect(ipvsRuleTokens(gue)[1]).toEqual(['-a', '-t', '192.168.73.120:80', '-r', '192.168.73.110:80', '-i', '-w', '1', '--tun-type', 'gue', '--tun-port', '6080', '--tun-csum']);
+    const gre = testTopology(['web1'], { tunnel: { type: 'gre' } }).service;
+    expect(ipvsRuleTokens(gre)[1]!.slice(-3)).toEqual(['--tun-type', 'gre', '--tun-nocsum']);
+    expect(ipvsRuleTokens(seed)[1]).not.toContain('--tun-type');
+    // Only tunnel-mode real servers carry it.
+    const mixed = testTopology(['web1', 'web2'], { tunnel: { type: 'gre' }, realServers: [{ host: 'web1' }, { host: 'web2', forwarding: 'direct-routing' }] }).service;
+    expect(ipvsRuleTokens(mixed)[2]).not.toContain('--tun-type');
+  });
+
   it('sets the idle timeouts with ipvsadm --set, 0 keeping a value the topology leaves out, and nothing without timeouts', () => {
     expect(ipvsTimeoutTokens(testTopology(['web1'], { timeouts: { tcp: 5 } }).service)).toEqual(['--set', '5', '0', '0']);
     expect(ipvsTimeoutTokens(testTopology(['web1'], { timeouts: { tcp: 900, tcpFin: 30, udp: 10 } }).service)).toEqual(['--set', '900', '30', '10']);

@@ -2,7 +2,7 @@
 // types them) and `ipvsadm-restore` (all rules, one process) read; `ipvsadm-save -n` prints the
 // same form, so the table in the kernel can be compared with what the topology says
 // (harness/kernel-state/ipvs-table-difference.ts).
-import type { ForwardingMethod, ServiceProtocol, VirtualService } from '../topology/topology.js';
+import type { ForwardingMethod, ServiceProtocol, TunnelEncapsulation, VirtualService } from '../topology/topology.js';
 
 const FORWARDING_FLAG: Record<ForwardingMethod, string> = {
   tunnel: '-i',
@@ -25,8 +25,20 @@ export function ipvsRuleTokens(service: VirtualService): string[][] {
     serviceRule,
     ...service.realServers.map((server) => [
       '-a', protocol, virtual, '-r', `${server.address}:${server.port}`, FORWARDING_FLAG[server.forwarding], '-w', String(server.weight),
+      ...(server.forwarding === 'tunnel' ? tunnelTokens(service.tunnel) : []),
     ]),
   ];
+}
+
+const CHECKSUM_FLAG: Record<TunnelEncapsulation['checksum'], string> = { none: '--tun-nocsum', csum: '--tun-csum', remcsum: '--tun-remcsum' };
+
+/**
+ * A GUE or GRE tunnel's flags, as ipvsadm-save prints them (the checksum always); none for
+ * ipip, which ipvsadm takes by default (and the comparison sets aside when it is printed).
+ */
+function tunnelTokens(tunnel: TunnelEncapsulation): string[] {
+  if (tunnel.type === 'ipip') return [];
+  return ['--tun-type', tunnel.type, ...(tunnel.port !== undefined ? ['--tun-port', String(tunnel.port)] : []), CHECKSUM_FLAG[tunnel.checksum]];
 }
 
 /** The ipvsadm-restore input. */

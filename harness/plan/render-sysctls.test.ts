@@ -15,6 +15,12 @@ const finalValues = (settings: readonly SysctlSetting[]) => Object.fromEntries(s
 const withOwn = (host: Host, sysctls: Record<string, string>): Host => ({ ...host, sysctls });
 
 describe('sysctlsFor', () => {
+  it("turns reverse-path filtering off on the GRE device too when GRE carries the tunnel, and only then", () => {
+    expect(finalValues(sysctlsFor(realServer, 'eth0', 'gre'))['net.ipv4.conf.gre-lvs.rp_filter']).toBe('0');
+    expect(Object.keys(finalValues(sysctlsFor(realServer, 'eth0', 'gue'))).some((key) => key.includes('gre'))).toBe(false);
+    expect(Object.keys(finalValues(sysctlsFor(director, 'eth0', 'gre'))).some((key) => key.includes('gre'))).toBe(false);
+  });
+
   it('turns forwarding on and redirects off on the director, for all, default and the uplink', () => {
     const values = finalValues(sysctlsFor(director, 'eth0'));
     expect(values).toEqual({

@@ -1,6 +1,6 @@
 // The kernel settings each role needs, as the walkthrough applies them, then the host's own
 // overrides from the topology (applied last, so a bug report's odd setting wins).
-import { configuratorSets, type Host } from '../topology/topology.js';
+import { configuratorSets, GRE_DEVICE, type Host, type TunnelEncapsulation } from '../topology/topology.js';
 
 export type SysctlSetting = readonly [key: string, value: string];
 
@@ -11,7 +11,7 @@ const directorSysctls = (uplink: string): SysctlSetting[] => [
   [`net.ipv4.conf.${uplink}.send_redirects`, '0'],
 ];
 
-const realServerSysctls = (uplink: string): SysctlSetting[] => [
+const realServerSysctls = (uplink: string, tunnel: TunnelEncapsulation['type']): SysctlSetting[] => [
   // Only the director may answer ARP for the VIP: the real servers hold it too (on tunl0).
   ['net.ipv4.conf.all.arp_ignore', '1'],
   ['net.ipv4.conf.all.arp_announce', '2'],
@@ -26,6 +26,8 @@ const realServerSysctls = (uplink: string): SysctlSetting[] => [
   ['net.ipv4.conf.default.rp_filter', '0'],
   [`net.ipv4.conf.${uplink}.rp_filter`, '0'],
   ['net.ipv4.conf.tunl0.rp_filter', '0'],
+  // GRE's packets come out of the GRE device instead.
+  ...(tunnel === 'gre' ? [[`net.ipv4.conf.${GRE_DEVICE}.rp_filter`, '0'] as const] : []),
 ];
 
 /**
@@ -34,8 +36,8 @@ const realServerSysctls = (uplink: string): SysctlSetting[] => [
  * configurator gets its own ones after the configurator instead (ownSettingsAfterConfigurator),
  * so that a bug report's odd setting still wins.
  */
-export function sysctlsFor(host: Host, uplink: string): SysctlSetting[] {
-  const role = configuratorSets(host, 'sysctls') ? [] : host.role === 'director' ? directorSysctls(uplink) : host.role === 'real-server' ? realServerSysctls(uplink) : [];
+export function sysctlsFor(host: Host, uplink: string, tunnel: TunnelEncapsulation['type'] = 'ipip'): SysctlSetting[] {
+  const role = configuratorSets(host, 'sysctls') ? [] : host.role === 'director' ? directorSysctls(uplink) : host.role === 'real-server' ? realServerSysctls(uplink, tunnel) : [];
   return host.configurator ? role : [...role, ...Object.entries(host.sysctls)];
 }
 

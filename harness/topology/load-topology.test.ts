@@ -199,6 +199,16 @@ describe('a UDP service, one-packet scheduling, idle timeouts and the sync daemo
     expect(synced.service.vrrp).toEqual({ virtualRouterId: 51, advertInterval: 1, syncDaemon: true });
   });
 
+  it('takes a GUE or GRE tunnel, ipip with no checksum by default, and refuses what does not fit', () => {
+    expect(parseTopologyText(seedText, 'seed.yaml').service.tunnel).toEqual({ type: 'ipip', checksum: 'none' });
+    expect(parseTopologyText(withService('tunnel: { type: gue, port: 6080, checksum: remcsum }'), 'gue.yaml').service.tunnel).toEqual({ type: 'gue', port: 6080, checksum: 'remcsum' });
+    expect(problemsOf(withService('tunnel: { type: gue }'))).toContain('service.tunnel.port: is needed with type gue');
+    expect(problemsOf(withService('tunnel: { type: gre, port: 6080 }'))).toContain('service.tunnel.port: means nothing with type gre');
+    expect(problemsOf(withService('tunnel: { type: gre, checksum: remcsum }'))).toContain("service.tunnel.checksum: remcsum is GUE's");
+    expect(problemsOf(withService('protocol: udp\n  port: 6080\n  tunnel: { type: gue, port: 6080 }'))).toContain("service.tunnel.port: 6080 is also the UDP service's port");
+    expect(problemsOf(withService('tunnel: { type: vxlan }'))).toContain('service.tunnel.type:');
+  });
+
   it('refuses one-packet scheduling on TCP, a sync daemon without keepalived, an unknown protocol and a timeout of 0', () => {
     expect(problemsOf(withService('onePacket: true'))).toContain("service.onePacket: is UDP's: one-packet scheduling needs service.protocol: udp");
     expect(problemsOf(withService('vrrp: { syncDaemon: true }'))).toContain('service.vrrp.syncDaemon: needs service.rulesFrom: keepalived');

@@ -78,6 +78,13 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
   if (file.service.onePacket && file.service.protocol !== 'udp') {
     problem('service.onePacket', "is UDP's: one-packet scheduling needs service.protocol: udp (IPVS schedules TCP by connection)");
   }
+  const tunnel = file.service.tunnel;
+  if (tunnel?.type === 'gue' && tunnel.port === undefined) problem('service.tunnel.port', 'is needed with type gue: the UDP port the real servers decapsulate GUE on');
+  if (tunnel && tunnel.type !== 'gue' && tunnel.port !== undefined) problem('service.tunnel.port', `means nothing with type ${tunnel.type}: only GUE travels in UDP`);
+  if (tunnel?.checksum === 'remcsum' && tunnel.type !== 'gue') problem('service.tunnel.checksum', "remcsum is GUE's (remote checksum offload)");
+  if (tunnel?.type === 'gue' && tunnel.port === file.service.port && file.service.protocol === 'udp') {
+    problem('service.tunnel.port', `${tunnel.port} is also the UDP service's port: the real servers would take the service's datagrams for GUE`);
+  }
   if (file.service.vrrp?.syncDaemon && file.service.rulesFrom !== 'keepalived') {
     problem('service.vrrp.syncDaemon', 'needs service.rulesFrom: keepalived (it is keepalived that runs the sync daemon beside VRRP)');
   }
@@ -215,6 +222,7 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
         port: servicePort,
         protocol: file.service.protocol ?? TOPOLOGY_DEFAULTS.serviceProtocol,
         onePacket: file.service.onePacket ?? false,
+        tunnel: { type: tunnel?.type ?? 'ipip', ...(tunnel?.port !== undefined ? { port: tunnel.port } : {}), checksum: tunnel?.checksum ?? 'none' },
         ...(file.service.timeouts !== undefined ? { timeouts: { ...file.service.timeouts } } : {}),
         scheduler: file.service.scheduler ?? TOPOLOGY_DEFAULTS.scheduler,
         persistence: file.service.persistence,

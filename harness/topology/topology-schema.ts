@@ -143,6 +143,13 @@ export const topologyFileSchema = z.strictObject({
     port: port.optional(),
     protocol: z.enum(['tcp', 'udp']).optional(),
     onePacket: z.boolean().optional(),
+    tunnel: z
+      .strictObject({
+        type: z.enum(['ipip', 'gue', 'gre']),
+        port: port.optional(),
+        checksum: z.enum(['none', 'csum', 'remcsum']).optional(),
+      })
+      .optional(),
     timeouts: z
       .strictObject({
         tcp: z.number().int('must be a whole number of seconds').min(1).max(2_678_400).optional(),

@@ -127,6 +127,25 @@ export interface Vrrp {
   syncDaemon: boolean;
 }
 
+/**
+ * How the director encapsulates for its tunnel-mode real servers: IP-in-IP (ipip, the classic
+ * LVS-TUN), IP-in-IP inside UDP (gue, Linux 5.2+, to `port`), or GRE (Linux 5.3+); with a
+ * checksum over the encapsulation (csum), a remote one (remcsum, GUE only), or none.
+ */
+export interface TunnelEncapsulation {
+  type: 'ipip' | 'gue' | 'gre';
+  /** GUE only: the UDP port the real servers decapsulate on (`ip fou add port N gue`). */
+  port?: number;
+  checksum: 'none' | 'csum' | 'remcsum';
+}
+
+/**
+ * The device a real server takes GRE out of the tunnel on: one of its own, bound to its address
+ * (more specific than the fallback gre0, which the kernel also makes), because a GRE device
+ * drops packets whose checksum flag differs from its own, and gre0's cannot be changed.
+ */
+export const GRE_DEVICE = 'gre-lvs';
+
 /** `ipvsadm --set TCP TCPFIN UDP`: how long IPVS keeps an idle connection entry, in seconds; undefined leaves the kernel's. */
 export interface IpvsTimeouts {
   tcp?: number;
@@ -141,6 +160,8 @@ export interface VirtualService {
   scheduler: Scheduler;
   /** One-packet scheduling (`ipvsadm -o`, keepalived's `ops`): each UDP datagram scheduled on its own. */
   onePacket: boolean;
+  /** The encapsulation of tunnel-mode real servers (ipip unless the topology says otherwise). */
+  tunnel: TunnelEncapsulation;
   /** Idle timeouts set on every director; undefined keeps the kernel's (900, 120, 300). */
   timeouts?: IpvsTimeouts;
   /** Seconds of persistence (`ipvsadm -p`), or undefined for none. */

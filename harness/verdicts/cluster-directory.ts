@@ -1,12 +1,13 @@
 // Name lookups over the cluster, so every verdict can say "web1" or "the
 // director lvs" instead of a bare MAC or address.
-import type { HostIdentity, TunContractInput } from './tun-contract-types.js';
+import type { ExpectedTunnel, HostIdentity, TunContractInput } from './tun-contract-types.js';
 
 /** Who is who in the cluster, by MAC, address and name. */
 export interface ClusterDirectory {
   vip: string;
   port: number;
   protocol: 'tcp' | 'udp';
+  tunnel: ExpectedTunnel;
   client: HostIdentity;
   directors: HostIdentity[];
   realServers: HostIdentity[];
@@ -33,6 +34,7 @@ export function buildClusterDirectory(input: TunContractInput): ClusterDirectory
     vip: input.vip,
     port: input.port,
     protocol: input.protocol ?? 'tcp',
+    tunnel: input.tunnel ?? { type: 'ipip' },
     client: input.client,
     directors: input.directors,
     realServers: input.realServers,

@@ -25,8 +25,8 @@ export interface Sighting {
   tcp?: TcpSegment;
   /** The datagram, for a UDP service. */
   udp?: UdpDatagram;
-  /** Outer addresses when the segment travelled inside IP-in-IP. */
-  tunnel?: { source: string; destination: string };
+  /** Outer addresses when the segment travelled inside a tunnel, and which (GUE with its UDP port). */
+  tunnel?: { source: string; destination: string; encapsulation: 'ipip' | 'gre' | 'gue'; port?: number };
   linkSource?: string;
   /** Undefined for cooked and raw captures, which do not record it. */
   linkDestination?: string;
@@ -101,7 +101,10 @@ function classifyPacket(
     ...(transport.kind === 'tcp' ? { tcp: transport } : { udp: transport }),
   };
   if (captureHost) sighting.captureHost = captureHost;
-  if (ip !== outer) sighting.tunnel = { source: outer.source, destination: outer.destination };
+  if (ip !== outer) {
+    const encapsulation = outer.encapsulation ?? 'ipip';
+    sighting.tunnel = { source: outer.source, destination: outer.destination, encapsulation, ...(encapsulation === 'gue' && outer.udp ? { port: outer.udp.destinationPort } : {}) };
+  }
   if (packet.ethernet) {
     sighting.linkSource = packet.ethernet.source;
     sighting.linkDestination = packet.ethernet.destination;

@@ -144,6 +144,34 @@ describe('judgeTunContract on a UDP service', () => {
   });
 });
 
+describe('judgeTunContract with GUE and GRE tunnels', () => {
+  const two = FOUR_CONNECTIONS.slice(0, 2);
+
+  it('passes property 2 for the tunnel the topology asks for, and says which', () => {
+    const gue = judgeTunContract(simulateTunCluster({ connections: two, tunnel: { type: 'gue', port: 6080 } }));
+    expect(failedIds(gue)).toEqual([[], []]);
+    expect(gue[0]?.properties[1]?.detail).toBe('the director encapsulated 5 packets in GUE (UDP port 6080) from 192.168.73.110 to 192.168.73.120 (web1), inner packet unchanged');
+    expect(gue[0]?.properties[1]?.evidence[0]?.summary).toContain('192.168.73.110.40234 > 192.168.73.120.6080: GUE 192.168.73.50.41234 > 192.168.73.100.80: Flags [S]');
+    const gre = judgeTunContract(simulateTunCluster({ connections: two, tunnel: { type: 'gre' } }));
+    expect(failedIds(gre)).toEqual([[], []]);
+    expect(gre[0]?.properties[1]?.detail).toContain('encapsulated 5 packets in GRE from');
+    expect(gre[0]?.properties[1]?.evidence[0]?.summary).toContain('192.168.73.110 > 192.168.73.120: GREv0, length 40: 192.168.73.50.41234 > 192.168.73.100.80');
+  });
+
+  it('fails property 2 when the director uses another tunnel type or GUE port than the topology says', () => {
+    const greForGue = simulateTunCluster({ connections: two, tunnel: { type: 'gre' } });
+    const wrongType = judgeTunContract({ ...greForGue, tunnel: { type: 'gue', port: 6080 } });
+    expect(failedIds(wrongType)).toEqual([[2], [2]]);
+    expect(formatTunContractFailures(wrongType)).toContain('property 2 (IP-in-IP to a real server) failed: lvs encapsulated in GRE, the topology says GUE (UDP port 6080) (5 of 5 forwarded packets)');
+    const ipipForGre = judgeTunContract({ ...simulateTunCluster({ connections: two }), tunnel: { type: 'gre' } });
+    expect(formatTunContractFailures(ipipForGre)).toContain('lvs encapsulated in IP-in-IP, the topology says GRE');
+    const otherPort = judgeTunContract({ ...simulateTunCluster({ connections: two, tunnel: { type: 'gue', port: 7000 } }), tunnel: { type: 'gue', port: 6080 } });
+    expect(formatTunContractFailures(otherPort)).toContain('lvs encapsulated in GUE (UDP port 7000), the topology says GUE (UDP port 6080)');
+    const greWhereIpip = judgeTunContract({ ...greForGue, tunnel: undefined });
+    expect(formatTunContractFailures(greWhereIpip)).toContain('lvs encapsulated in GRE, the topology says IP-in-IP');
+  });
+});
+
 describe('judgeTunContract on missing captures', () => {
   const input = simulateTunCluster({ connections: FOUR_CONNECTIONS.slice(0, 1) });
   const withCaptures = (keep: (host: string, iface: string) => boolean, emptied: (host: string) => boolean = () => false): TunContractInput => ({

@@ -1,6 +1,7 @@
 // Property 2: what leaves the director is the client's packet, unchanged,
-// inside IP-in-IP from the director to a real server. Plain frames to a real
-// server's MAC are direct routing; a rewritten destination is NAT.
+// inside IP-in-IP from the director to a real server (or inside the GUE or GRE
+// tunnel the topology asks for). Plain frames to a real server's MAC are direct
+// routing; a rewritten destination is NAT; another tunnel type is a wrong rule.
 import type { Sighting } from './connection-sightings.js';
 import { capturesOfRole, captureNames, countOf, sightingsOfRole, verdict, type ConnectionContext } from './connection-context.js';
 import type { PropertyVerdict } from './tun-contract-types.js';
@@ -29,7 +30,15 @@ export function judgeEncapsulation(context: ConnectionContext): PropertyVerdict 
   const tunnel = forwarded[0]?.tunnel;
   const realServer = context.directory.realServerByAddress(tunnel?.destination);
   const route = `from ${tunnel?.source} to ${tunnel?.destination} (${realServer?.name})`;
-  return verdict(2, true, `the director encapsulated ${countOf(forwarded.length, 'packet')} ${route}, inner packet unchanged`, forwarded.slice(0, 1));
+  const how = context.directory.tunnel.type === 'ipip' ? '' : ` in ${describeTunnel(context.directory.tunnel)}`;
+  return verdict(2, true, `the director encapsulated ${countOf(forwarded.length, 'packet')}${how} ${route}, inner packet unchanged`, forwarded.slice(0, 1));
+}
+
+/** `IP-in-IP`, `GRE`, `GUE (UDP port 6080)`. */
+function describeTunnel(tunnel: { type: 'ipip' | 'gre' | 'gue'; port?: number }): string {
+  if (tunnel.type === 'ipip') return 'IP-in-IP';
+  if (tunnel.type === 'gre') return 'GRE';
+  return tunnel.port === undefined ? 'GUE' : `GUE (UDP port ${tunnel.port})`;
 }
 
 function wasSentByDirector(sighting: Sighting): boolean {
@@ -60,6 +69,11 @@ function problemOf(sighting: Sighting, context: ConnectionContext): string | und
   }
   if (sighting.ip.destination !== directory.vip) {
     return `the inner destination was changed to ${sighting.ip.destination}, expected the VIP ${directory.vip}`;
+  }
+  const expected = directory.tunnel;
+  const used = { type: sighting.tunnel.encapsulation, ...(sighting.tunnel.port !== undefined ? { port: sighting.tunnel.port } : {}) };
+  if (used.type !== expected.type || (expected.type === 'gue' && expected.port !== undefined && used.port !== expected.port)) {
+    return `${name} encapsulated in ${describeTunnel(used)}, the topology says ${describeTunnel(expected)}`;
   }
   return undefined;
 }

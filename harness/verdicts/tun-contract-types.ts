@@ -24,12 +24,20 @@ export interface TunContractInput {
   port: number;
   /** The service's transport; TCP when left out. A UDP flow (one client port) is judged as a TCP connection is. */
   protocol?: 'tcp' | 'udp';
+  /** The encapsulation the director must use; IP-in-IP when left out. */
+  tunnel?: ExpectedTunnel;
   client: HostIdentity;
   /** Every address the client sends from (its own among them), when it has several. */
   clientAddresses?: string[];
   directors: HostIdentity[];
   realServers: HostIdentity[];
   captures: CapturePoint[];
+}
+
+/** A tunnel type the contract's property 2 expects, with GUE's UDP port. */
+export interface ExpectedTunnel {
+  type: 'ipip' | 'gre' | 'gue';
+  port?: number;
 }
 
 /** The five properties of LVS tunnel mode, by number (as failure messages cite them). */

@@ -131,6 +131,21 @@ export function buildIpipPacket(outerSource: string, outerDestination: string, i
   return buildIpv4Packet({ source: outerSource, destination: outerDestination, protocol: 4, payload: inner, identification: 0 });
 }
 
+/** Wraps an IPv4 packet in GRE (protocol 47, ethertype 0x0800), with the checksum word when asked, as IPVS's GRE tunnel does. */
+export function buildGrePacket(outerSource: string, outerDestination: string, inner: Uint8Array, options: { checksum?: boolean } = {}): Uint8Array {
+  const header = options.checksum ? concatBytes(uint16(0x8000), uint16(0x0800), uint16(0), uint16(0)) : concatBytes(uint16(0), uint16(0x0800));
+  const gre = concatBytes(header, inner);
+  if (options.checksum) gre.set(uint16(internetChecksum(gre)), 4);
+  return buildIpv4Packet({ source: outerSource, destination: outerDestination, protocol: 47, payload: gre, identification: 0 });
+}
+
+/** Wraps an IPv4 packet in GUE version 0 (protocol 4) inside UDP to `port`, as IPVS's GUE tunnel does. */
+export function buildGuePacket(outerSource: string, outerDestination: string, inner: Uint8Array, ports: { sourcePort: number; port: number }): Uint8Array {
+  const payload = concatBytes(Uint8Array.of(0x00, 0x04, 0x00, 0x00), inner);
+  const udp = buildUdpDatagram(outerSource, outerDestination, { sourcePort: ports.sourcePort, destinationPort: ports.port, payload });
+  return buildIpv4Packet({ source: outerSource, destination: outerDestination, protocol: 17, payload: udp, identification: 0 });
+}
+
 /** Fields of an ARP packet for Ethernet/IPv4. */
 export interface ArpSpec {
   operation: 'request' | 'reply';

@@ -73,9 +73,10 @@ export function parseTcpdumpLine(line: string): TcpdumpLine {
 function parseIp(text: string): TcpdumpIp | undefined {
   const bare = new RegExp(`^(${ADDRESS}) > (${ADDRESS}): (.*)$`).exec(text);
   if (bare) {
-    // Addresses without ports followed by another IP header: tcpdump's IP-in-IP notation.
+    // Addresses without ports followed by another IP header: tcpdump's IP-in-IP notation, or
+    // GRE's (`GREv0, length N: IP ...`).
     const ip: TcpdumpIp = { source: bare[1] ?? '', destination: bare[2] ?? '' };
-    const inner = parseIp(bare[3] ?? '');
+    const inner = parseIp((bare[3] ?? '').replace(/^GREv0, (?:[^:]*, )?length \d+: /, ''));
     if (inner) ip.inner = inner;
     return ip;
   }

@@ -3,7 +3,7 @@
 // frames go through the real pcap encoder and decoder, as in production.
 import { decodeCaptureFile } from '../../packets/capture-file.js';
 import { LinkType } from '../../packets/link-layers.js';
-import { buildIpipPacket, buildIpv4Packet, buildTcpIpv4, buildUdpDatagram, ipv4Frame, type TcpSpec } from '../../packets/test-support/build-frames.js';
+import { buildGrePacket, buildGuePacket, buildIpipPacket, buildIpv4Packet, buildTcpIpv4, buildUdpDatagram, ipv4Frame, type TcpSpec } from '../../packets/test-support/build-frames.js';
 import { encodePcap, type FrameToWrite } from '../../packets/test-support/encode-capture.js';
 import type { CapturePoint, HostIdentity, TunContractInput } from '../tun-contract-types.js';
 
@@ -38,6 +38,8 @@ export interface SimulationOptions {
   sharedSegment?: boolean;
   /** UDP flows (a request datagram, its answer) instead of TCP connections. */
   protocol?: 'tcp' | 'udp';
+  /** The tunnel the director uses (ipip by default); what the judge expects is the input's, set apart. */
+  tunnel?: { type: 'ipip' | 'gre' | 'gue'; port?: number };
 }
 
 interface Step {
@@ -96,9 +98,16 @@ export function simulateTunCluster(options: SimulationOptions): TunContractInput
         capture('client:eth0', arriving);
         capture('lvs:eth0', arriving);
         const forwarding = options.forwarding ?? 'tunnel';
+        const tunnel = options.tunnel ?? { type: 'ipip' };
+        const encapsulate = (inner: Uint8Array) =>
+          tunnel.type === 'gre'
+            ? buildGrePacket(director.address, realServer.address, inner)
+            : tunnel.type === 'gue'
+              ? buildGuePacket(director.address, realServer.address, inner, { sourcePort: 40_000 + (connection.clientPort % 1000), port: tunnel.port ?? 6080 })
+              : buildIpipPacket(director.address, realServer.address, inner);
         const forwarded =
           forwarding === 'tunnel'
-            ? buildIpipPacket(director.address, realServer.address, request)
+            ? encapsulate(request)
             : forwarding === 'nat'
               ? transportPacket(client.address, realServer.address, step, tcp)
               : request;
@@ -136,6 +145,7 @@ export function simulateTunCluster(options: SimulationOptions): TunContractInput
     vip,
     port,
     ...(udp ? { protocol: 'udp' as const } : {}),
+    ...(options.tunnel ? { tunnel: options.tunnel } : {}),
     client,
     directors: [director],
     realServers: [CLUSTER.web1, CLUSTER.web2],
