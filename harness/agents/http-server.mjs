@@ -28,6 +28,8 @@ const MAX_DATAGRAM = 65_507;
 const datagramAnswer = Buffer.from(`${name}\n${body}`).subarray(0, MAX_DATAGRAM);
 // How often a UDP socket for an address not yet on the host tries again.
 const BIND_RETRY_MS = 50;
+// The wildcard UDP socket, dual-stack like the TCP one.
+const WILDCARD = '::';
 
 const server = createServer((request, response) => {
   const socket = request.socket;
@@ -37,7 +39,9 @@ const server = createServer((request, response) => {
   });
   request.on('end', () => {
     const upload = received > 0 ? ` with ${received} bytes` : '';
-    console.log(`${request.method} ${request.url}${upload} from ${socket.remoteAddress}:${socket.remotePort} to ${socket.localAddress}:${socket.localPort}`);
+    // An IPv4 peer of the dual-stack socket shows as ::ffff:a.b.c.d; logged as plain IPv4.
+    const plain = (address) => String(address).replace(/^::ffff:/, "");
+    console.log(`${request.method} ${request.url}${upload} from ${plain(socket.remoteAddress)}:${socket.remotePort} to ${plain(socket.localAddress)}:${socket.localPort}`);
     response.writeHead(200, { 'content-type': 'text/plain', 'x-served-by': name, 'x-received-bytes': String(received), 'content-length': Buffer.byteLength(body) });
     response.end(body);
   });
@@ -47,8 +51,9 @@ server.keepAliveTimeout = 0;
 server.requestTimeout = 0;
 
 const udpSockets = [];
-if (values.udp) await answerUdpOn('0.0.0.0');
-server.listen(port, '0.0.0.0', () => console.log(`listening on 0.0.0.0:${port}${values.udp ? ' (TCP and UDP)' : ''} as ${name}`));
+if (values.udp) await answerUdpOn(WILDCARD);
+// '::' takes IPv4 too (as mapped addresses), so one socket serves an IPv4 and an IPv6 VIP alike.
+server.listen(port, '::', () => console.log(`listening on [::]:${port}${values.udp ? ' (TCP and UDP)' : ''} as ${name}`));
 server.on('error', (error) => fail(`http server ${name}: ${error.message}`));
 for (const address of values['udp-address']) void answerUdpOn(address);
 
@@ -61,7 +66,7 @@ for (const address of values['udp-address']) void answerUdpOn(address);
  */
 function answerUdpOn(address) {
   return new Promise((resolve) => {
-    const socket = createSocket({ type: 'udp4', reuseAddr: true });
+    const socket = createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', reuseAddr: true });
     socket.on('message', (message, from) => {
       console.log(`UDP ${message.length} bytes from ${from.address}:${from.port} to ${address}:${port}`);
       socket.send(datagramAnswer, from.port, from.address);
@@ -75,7 +80,7 @@ function answerUdpOn(address) {
       socket.removeAllListeners('error');
       socket.on('error', (error) => console.error(`udp server ${name} on ${address}:${port}: ${error.message}`));
       udpSockets.push(socket);
-      if (address !== '0.0.0.0') console.log(`answering UDP on ${address}:${port}`);
+      if (address !== WILDCARD) console.log(`answering UDP on ${address}:${port}`);
       resolve();
     });
   });

@@ -27,7 +27,7 @@ export function parseAnswer(message) {
  */
 export function openUdpSocket({ address, port, localAddress, localPort }) {
   return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
+    const socket = createSocket(address.includes(':') ? 'udp6' : 'udp4');
     socket.once('error', (error) => {
       socket.close();
       reject(error);

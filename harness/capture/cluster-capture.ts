@@ -8,6 +8,7 @@ import { KEPT_NOTE, makeEvidenceFolder } from '../evidence-folder.js';
 import { requireTools } from '../process/find-tool.js';
 import { CAPTURE_TOOLS } from '../plan/tools-needed.js';
 import { readCaptureFile } from '../packets/index.js';
+import { vipDevice } from '../topology/topology.js';
 import type { CapturePoint } from '../verdicts/index.js';
 import { TcpdumpCapture, type CaptureBuffering, type CaptureTarget } from './tcpdump-capture.js';
 import { waitFor } from '../process/wait-for.js';
@@ -92,7 +93,8 @@ export class ClusterCapture {
       // little for any of those sent so far, all bounded by MARKER_TIMEOUT_MS.
       const ports: number[] = [];
       const client = this.cluster.client.address.replace(/\./g, '\\.');
-      const ethernetCaptures = this.captures.filter((capture) => capture.target.iface !== 'tunl0');
+      // The broadcast marker passes the uplinks only, not the tunnel devices.
+      const ethernetCaptures = this.captures.filter((capture) => capture.target.iface === this.cluster.plan.uplink);
       await waitFor(
         async () => {
           ports.push(await this.cluster.sendBroadcastMarker());
@@ -149,7 +151,8 @@ function firstLine(error: unknown): string {
 /** Where to capture: pure, from the cluster's topology. */
 export function captureTargets(cluster: Cluster, folder: string): CaptureTarget[] {
   return cluster.topology.hosts.flatMap((host) => {
-    const interfaces = host.role === 'real-server' ? [cluster.plan.uplink, 'tunl0'] : [cluster.plan.uplink];
+    // A real server's tunnel device too: where its decapsulated packets appear (tunl0, or an IPv6 VIP's ip6tnl0 or sit0).
+    const interfaces = host.role === 'real-server' ? [cluster.plan.uplink, vipDevice(cluster.topology.service)] : [cluster.plan.uplink];
     return interfaces.map((iface) => ({
       host: host.name,
       role: host.role,

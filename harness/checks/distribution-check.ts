@@ -11,6 +11,7 @@ import { persistenceTemplates } from '../kernel-state/ipvs-connections.js';
 import { readIpvsEntries, readIpvsListing } from '../kernel-state/read-kernel-state.js';
 import { identifyAnswers } from '../verdicts/round-robin.js';
 import { gcd, type Destination } from '../verdicts/scheduler-model.js';
+import { hostPort } from '../topology/ipv6.js';
 
 export interface DistributionCheck {
   verdict: DistributionVerdict;
@@ -45,7 +46,7 @@ export async function checkDistribution(cluster: Cluster, options: DistributionO
   const { service } = topology;
   const property = distributionProperty(service.scheduler, service.persistence !== undefined);
   const director = (await cluster.vipHolders().catch(() => []))[0] ?? cluster.director.name;
-  const virtual = `${service.vip}:${service.port}`;
+  const virtual = hostPort(service.vip, service.port);
   const read = async () => {
     const [listing, entries] = await Promise.all([readIpvsListing(cluster.namespaceReader(director)), readIpvsEntries(cluster.namespaceReader(director))]);
     return { listed: listing.find((entry) => entry.service === virtual), templates: persistenceTemplates(entries, virtual) };
@@ -62,7 +63,7 @@ export async function checkDistribution(cluster: Cluster, options: DistributionO
   const difference = ipvsTableExpected(topology) ? describeIpvsTableDifference(director, service, ipvsTableDifference(service, listedServiceAsRules(before.listed))) : undefined;
   if (difference) return fail(`${difference}\nso ${service.scheduler}'s promise cannot hold for the table`);
 
-  const nameOf = new Map(service.realServers.map((server) => [`${server.address}:${server.port}`, server.host]));
+  const nameOf = new Map(service.realServers.map((server) => [hostPort(server.address, server.port), server.host]));
   const destinations: Destination[] = before.listed.realServers.map((entry) => ({
     server: nameOf.get(entry.realServer) ?? entry.realServer,
     address: entry.realServer,

@@ -80,7 +80,7 @@ export function describeDrops(drops: FinishedCapture['drops']): string {
 /** The judge's input from a topology and decoded captures: pure. */
 export function tunContractInput(topology: Topology, points: CapturePoint[]): TunContractInput {
   const identity = (role: 'client' | 'director' | 'real-server') =>
-    hostsWithRole(topology, role).map((host) => ({ name: host.name, address: host.address, mac: host.mac }));
+    hostsWithRole(topology, role).map((host) => ({ name: host.name, address: host.address, ...(host.address6 !== undefined ? { address6: host.address6 } : {}), mac: host.mac }));
   return {
     vip: topology.service.vip,
     port: topology.service.port,

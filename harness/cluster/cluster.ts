@@ -20,6 +20,7 @@ import type { HttpServerSet } from './http-servers.js';
 import type { Configurators } from './configurators.js';
 import type { KeepalivedDirectors } from '../keepalived/keepalived-directors.js';
 import { directorsHoldingVip } from '../keepalived/vip-holders.js';
+import { hostPort } from '../topology/ipv6.js';
 
 /** Where a detached run keeps the commands that built it. */
 export const BUILD_JOURNAL_FILE = 'build-commands.json';
@@ -168,7 +169,7 @@ export class Cluster {
   /** The VIP's URL, as the walkthrough's `curl 192.168.73.120`. */
   get vipUrl(): string {
     const { vip, port } = this.topology.service;
-    return `http://${vip}:${port}/`;
+    return `http://${hostPort(vip, port)}/`;
   }
 
   /**
@@ -192,7 +193,8 @@ export class Cluster {
     if (this.topology.service.protocol === 'udp') {
       const { hostname, port, pathname } = new URL(url);
       return this.clientAgent.udpRequest(
-        { address: hostname, port: Number(port || 80), path: pathname },
+        // An IPv6 host comes bracketed out of a URL.
+        { address: hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(port || 80), path: pathname },
         { ...(timeoutMs !== undefined && { timeoutMs }), ...(fromPort !== undefined && { localPort: fromPort }), ...(localAddress !== undefined && { localAddress }), ...(uploadBytes !== undefined && { uploadBytes }) },
       );
     }

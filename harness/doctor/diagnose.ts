@@ -3,7 +3,7 @@
 import { quoteArgument, quoteCommand } from '../process/command-error.js';
 import { renderIpvsRestore } from '../plan/render-ipvs-rules.js';
 import { describeIpvsTableDifference, ipvsTableDifference } from '../kernel-state/ipvs-table-difference.js';
-import { GRE_DEVICE, hostsWithRole, ipvsTableExpected, type Host, type Topology } from '../topology/topology.js';
+import { GRE_DEVICE, hostsWithRole, ipvsTableExpected, vipDevice, type Host, type Topology } from '../topology/topology.js';
 import type { HostState } from './host-state.js';
 
 export type PitfallId =
@@ -118,25 +118,29 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
   const { hostState, uplink, sysctl, effective, fix, holds } = context;
   const findings: Finding[] = [];
   const { vip } = topology.service;
-  const tunl0 = hostState.links.find((link) => link.name === 'tunl0');
+  // The device the tunnel ends on and the VIP lives on: tunl0, or an IPv6 VIP's ip6tnl0 or sit0.
+  const device = vipDevice(topology.service);
+  const vipPrefix = topology.service.family === 'ipv6' ? 128 : 32;
+  const tunl0 = hostState.links.find((link) => link.name === device);
+  const module = { tunl0: 'ipip', ip6tnl0: 'ip6_tunnel', sit0: 'sit' }[device];
 
   if (!tunl0) {
     findings.push({
       pitfall: 'tunl0-missing',
       severity: 'pitfall',
       host: host.name,
-      problem: `${host.name} has no tunl0`,
-      why: 'the director sends each connection inside IP-in-IP; without the ipip module there is no tunl0 to take the packets out of the tunnel, and they are dropped',
-      fix: 'modprobe ipip',
+      problem: `${host.name} has no ${device}`,
+      why: `the director sends each connection inside ${device === 'tunl0' ? 'IP-in-IP' : device === 'ip6tnl0' ? 'IPv6-in-IPv6' : 'IPv4 (IPv6 inside IPv4)'}; without the ${module} module there is no ${device} to take the packets out of the tunnel, and they are dropped`,
+      fix: `modprobe ${module}`,
     });
   } else if (!tunl0.up) {
     findings.push({
       pitfall: 'tunl0-down',
       severity: 'pitfall',
       host: host.name,
-      problem: `tunl0 on ${host.name} is down`,
-      why: 'a down tunl0 does not decapsulate: the IP-in-IP packets the director sends are dropped',
-      fix: fix('ip', 'link', 'set', 'tunl0', 'up'),
+      problem: `${device} on ${host.name} is down`,
+      why: `a down ${device} does not decapsulate: the tunnelled packets the director sends are dropped`,
+      fix: fix('ip', 'link', 'set', device, 'up'),
     });
   }
   if (!holds(vip)) {
@@ -146,7 +150,7 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
       host: host.name,
       problem: `${host.name} does not hold the VIP ${vip}`,
       why: 'the decapsulated packet is addressed to the VIP; a host that does not own it drops it (or forwards it) instead of answering',
-      fix: fix('ip', 'addr', 'add', `${vip}/32`, 'dev', 'tunl0'),
+      fix: fix('ip', 'addr', 'add', `${vip}/${vipPrefix}`, 'dev', device),
     });
   }
   // The walkthrough's VIP/24 on tunl0 adds a subnet route through the tunnel beside the
@@ -161,10 +165,10 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
    * device's route to the segment deleted; the uplink's route put (back) in place.
    */
   const replyRouteFix = () => {
-    const { subnet } = topology.segment;
-    const wide = (tunl0?.addresses ?? []).filter((cidr) => cidr.startsWith(`${vip}/`) && cidr !== `${vip}/32`);
-    const steps = wide.map((cidr) => fix('ip', 'addr', 'del', cidr, 'dev', 'tunl0'));
-    if (wide.length > 0 && !tunl0!.addresses.includes(`${vip}/32`)) steps.push(fix('ip', 'addr', 'add', `${vip}/32`, 'dev', 'tunl0'));
+    const subnet = topology.service.family === 'ipv6' ? (topology.segment.subnet6 ?? topology.segment.subnet) : topology.segment.subnet;
+    const wide = (tunl0?.addresses ?? []).filter((cidr) => cidr.startsWith(`${vip}/`) && cidr !== `${vip}/${vipPrefix}`);
+    const steps = wide.map((cidr) => fix('ip', 'addr', 'del', cidr, 'dev', device));
+    if (wide.length > 0 && !tunl0!.addresses.includes(`${vip}/${vipPrefix}`)) steps.push(fix('ip', 'addr', 'add', `${vip}/${vipPrefix}`, 'dev', device));
     if (wide.length === 0 && reply?.device && reply.device !== uplink) steps.push(fix('ip', 'route', 'del', subnet, 'dev', reply.device));
     steps.push(fix('ip', 'route', 'replace', subnet, 'dev', uplink));
     return steps.join(' && ');
@@ -184,8 +188,9 @@ function diagnoseRealServer(topology: Topology, host: Host, state: ClusterState)
       fix: replyRouteFix(),
     });
   }
+  // Reverse-path filtering is IPv4's: an IPv6 VIP's decapsulated packets are not filtered.
   const rpFilter = effective('rp_filter', 'tunl0');
-  if (tunl0 && rpFilter === 1) {
+  if (topology.service.family === 'ipv4' && tunl0 && rpFilter === 1) {
     findings.push({
       pitfall: 'rp-filter-on-tunl0',
       severity: 'pitfall',
@@ -302,7 +307,7 @@ function diagnoseDirector(topology: Topology, host: Host, state: ClusterState): 
       host: host.name,
       problem: `the director ${host.name} does not hold the VIP ${vip}`,
       why: 'nobody answers the client\'s ARP for the VIP (the real servers must not), so no connection reaches IPVS',
-      fix: fix('ip', 'addr', 'add', `${vip}/32`, 'dev', uplink),
+      fix: topology.service.family === 'ipv6' ? fix('ip', 'addr', 'add', `${vip}/128`, 'dev', uplink, 'nodad', 'preferred_lft', '0') : fix('ip', 'addr', 'add', `${vip}/32`, 'dev', uplink),
     });
   }
   // Read as text: a kernel without the setting has no opinion to note.

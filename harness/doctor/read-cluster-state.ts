@@ -25,9 +25,15 @@ async function readHostState(reader: NamespaceReader, plan: ClusterPlan, host: H
   const [links, sysctls, replyDevice, fouPorts] = await Promise.all([
     readLinks(reader),
     readSysctls(reader, DOCTOR_SYSCTL_PATTERN),
-    host.role === 'real-server' ? readRouteDevice(reader, clientHost(plan.topology).address, plan.topology.service.vip) : undefined,
+    host.role === 'real-server' ? readRouteDevice(reader, clientAddressFor(plan), plan.topology.service.vip) : undefined,
     // Where GUE carries the tunnel, which UDP ports decapsulate it.
     gue ? readFouPorts(reader) : undefined,
   ]);
   return { links, sysctls, ...(host.role === 'real-server' && { replyRoute: { device: replyDevice } }), ...(fouPorts && { fouPorts }) };
+}
+
+/** The client's address in the VIP's family: where a real server's replies go. */
+function clientAddressFor(plan: ClusterPlan): string {
+  const client = clientHost(plan.topology);
+  return plan.topology.service.family === 'ipv6' ? (client.address6 ?? client.address) : client.address;
 }

@@ -35,7 +35,7 @@ describe('links, routes and sysctls as the doctor reads them', () => {
     { ifname: 'tunl0', flags: ['NOARP'], mtu: 1480, addr_info: [{ family: 'inet', local: '192.168.73.120', prefixlen: 32 }, { family: 'inet6', local: 'fe80::1', prefixlen: 64 }] },
   ]);
 
-  it('gives each link its state, MTU and IPv4 addresses with prefix', () => {
+  it('gives each link its state, MTU and addresses with prefix (IPv6 but for link-local ones)', () => {
     expect(parseLinkStates(addr)).toEqual([
       { name: 'lo', up: true, mtu: 65536, addresses: ['127.0.0.1/8'] },
       { name: 'tunl0', up: false, mtu: 1480, addresses: ['192.168.73.120/32'] },

@@ -56,7 +56,10 @@ export function parseLinkStates(text: string): LinkState[] {
     name: link.ifname,
     up: link.flags?.includes('UP') ?? false,
     mtu: link.mtu ?? 0,
-    addresses: (link.addr_info ?? []).filter((info) => info.family === 'inet').map((info) => `${info.local}/${info.prefixlen}`),
+    // IPv4, and IPv6 other than the link-local address every interface has.
+    addresses: (link.addr_info ?? [])
+      .filter((info) => info.family === 'inet' || (info.family === 'inet6' && info.scope !== 'link' && !/^fe[89ab]/i.test(info.local)))
+      .map((info) => `${info.local}/${info.prefixlen}`),
   }));
 }
 

@@ -5,6 +5,7 @@
 import type { VirtualService } from '../topology/topology.js';
 import { renderIpvsRestore } from '../plan/render-ipvs-rules.js';
 import type { ListedService } from './ipvs-list.js';
+import { hostPort } from '../topology/ipv6.js';
 
 export interface IpvsTableDifference {
   /** Rules the topology asks for that the kernel lacks. */
@@ -73,7 +74,7 @@ function tunnelInfoAsFlags(info: string | undefined): string[] {
  */
 export function describeIpvsTableDifference(director: string, service: VirtualService, difference: IpvsTableDifference, indent = '  '): string | undefined {
   if (isSameTable(difference)) return undefined;
-  const hostOf = new Map(service.realServers.map((server) => [`${server.address}:${server.port}`, server.host]));
+  const hostOf = new Map(service.realServers.map((server) => [hostPort(server.address, server.port), server.host]));
   const named = (rule: string) => {
     const realServer = / -r (\S+)/.exec(rule)?.[1];
     const host = realServer ? hostOf.get(realServer) : undefined;

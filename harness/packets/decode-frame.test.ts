@@ -93,11 +93,11 @@ describe('decodeFrame on Ethernet', () => {
 });
 
 describe('decodeFrame on unknown and broken data', () => {
-  it('yields an unknown layer for an unregistered ethertype', () => {
-    const frame = buildEthernetFrame({ source: SAMPLE.clientMac, destination: SAMPLE.directorMac, etherType: 0x86dd, payload: new Uint8Array(40) });
+  it('yields an unknown layer for an unregistered ethertype (LLDP)', () => {
+    const frame = buildEthernetFrame({ source: SAMPLE.clientMac, destination: SAMPLE.directorMac, etherType: 0x88cc, payload: new Uint8Array(40) });
     const packet = decodeFrame(record(frame), 0);
     expect(packet.error).toBeUndefined();
-    expect(packet.unknown).toEqual({ kind: 'unknown', protocol: 'ethertype 0x86dd', offset: 14, capturedLength: 40 });
+    expect(packet.unknown).toEqual({ kind: 'unknown', protocol: 'ethertype 0x88cc', offset: 14, capturedLength: 40 });
   });
 
   it('yields an unknown layer for an unregistered IP protocol (SCTP)', () => {

@@ -20,6 +20,7 @@ export interface DecodedPacket {
   cooked?: LinuxCookedHeader;
   arp?: ArpPacket;
   ipv4?: Ipv4Packet;
+  ipv6?: Ipv6Packet;
   /** The network layer when no decoder knows its ethertype. */
   unknown?: UnknownLayer;
   /** First problem met while decoding: the layer, its offset in the frame and what was wrong. */
@@ -87,8 +88,8 @@ export interface Ipv4Packet {
   moreFragments: boolean;
   /** In bytes (the field times 8). */
   fragmentOffset: number;
-  /** An encapsulated packet: IP-in-IP (protocol 4), inside GRE (47), or inside GUE (UDP). */
-  inner?: Ipv4Packet;
+  /** An encapsulated packet: IP-in-IP (protocol 4, or 41 for IPv6 inside IPv4), inside GRE (47), or inside GUE (UDP). */
+  inner?: IpPacket;
   /** How `inner` was carried, when there is one. */
   encapsulation?: 'ipip' | 'gre' | 'gue';
   /** The GRE header, for protocol 47. */
@@ -98,6 +99,31 @@ export interface Ipv4Packet {
   /** The payload when no decoder knows its protocol (or it is a later fragment). */
   unknown?: UnknownLayer;
 }
+
+/** An IPv6 header (and its extension headers, skipped) plus whichever payload was decoded. */
+export interface Ipv6Packet {
+  kind: 'ipv6';
+  /** 40, plus the extension headers before the payload. */
+  headerLength: number;
+  payloadLength: number;
+  /** The protocol of the payload, after any extension headers. */
+  protocol: number;
+  hopLimit: number;
+  flowLabel: number;
+  source: string;
+  destination: string;
+  /** Set when a fragment header was met: its payload is decoded only in the first fragment. */
+  fragment?: { offset: number; moreFragments: boolean; identification: number };
+  /** IPv6-in-IPv6 (41) or IPv4 inside IPv6 (4): the encapsulated packet. */
+  inner?: IpPacket;
+  encapsulation?: 'ipip';
+  tcp?: TcpSegment;
+  udp?: UdpDatagram;
+  unknown?: UnknownLayer;
+}
+
+/** Either IP version: what the verdicts read (addresses, the transport, what is carried inside). */
+export type IpPacket = Ipv4Packet | Ipv6Packet;
 
 /** TCP flags as booleans, in the order tcpdump prints them. */
 export interface TcpFlags {

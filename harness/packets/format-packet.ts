@@ -1,6 +1,6 @@
 // One-line summaries in the spirit of `tcpdump -nn -e`, so failure messages
 // show packets in the notation people already read captures with.
-import type { ArpPacket, DecodedPacket, Ipv4Packet, LinuxCookedHeader, TcpSegment } from './decoded-packet.js';
+import type { ArpPacket, DecodedPacket, IpPacket, Ipv4Packet, LinuxCookedHeader, TcpSegment } from './decoded-packet.js';
 import { ipProtocolName } from './protocol-registry.js';
 
 const COOKED_DIRECTIONS: Record<number, string> = { 0: 'In', 1: 'B', 2: 'M', 3: 'P', 4: 'Out' };
@@ -20,22 +20,32 @@ export function formatPacket(packet: DecodedPacket): string {
   return line;
 }
 
-/** Summary of an IPv4 packet and its payload, without the link layer (also used for tunl0 captures). */
-export function formatIpv4Packet(ip: Ipv4Packet): string {
-  const fragment = ip.fragmentOffset > 0 || ip.moreFragments ? ` (frag ${ip.identification}@${ip.fragmentOffset}${ip.moreFragments ? '+' : ''})` : '';
+/** Summary of an IP packet (either version) and its payload, without the link layer (also used for tunl0 captures). */
+export function formatIpPacket(ip: IpPacket): string {
+  const fragment = fragmentNote(ip);
   if (ip.tcp) return `${ip.source}.${ip.tcp.sourcePort} > ${ip.destination}.${ip.tcp.destinationPort}: ${formatTcp(ip.tcp)}${fragment}`;
-  if (ip.udp && ip.inner) return `${ip.source}.${ip.udp.sourcePort} > ${ip.destination}.${ip.udp.destinationPort}: GUE ${formatIpv4Packet(ip.inner)}`;
-  if (ip.gre) {
-    const carried = ip.inner ? formatIpv4Packet(ip.inner) : `proto 0x${ip.gre.protocolType.toString(16).padStart(4, '0')}`;
+  if (ip.udp && ip.inner) return `${ip.source}.${ip.udp.sourcePort} > ${ip.destination}.${ip.udp.destinationPort}: GUE ${formatIpPacket(ip.inner)}`;
+  if (ip.kind === 'ipv4' && ip.gre) {
+    const carried = ip.inner ? formatIpPacket(ip.inner) : `proto 0x${ip.gre.protocolType.toString(16).padStart(4, '0')}`;
     return `${ip.source} > ${ip.destination}: GREv${ip.gre.version}, length ${ip.totalLength - ip.headerLength - ip.gre.headerLength}: ${carried}`;
   }
   if (ip.udp) {
     return `${ip.source}.${ip.udp.sourcePort} > ${ip.destination}.${ip.udp.destinationPort}: UDP, length ${ip.udp.payloadLength}${fragment}`;
   }
   const addresses = `${ip.source} > ${ip.destination}`;
-  if (ip.inner) return `${addresses}: IPIP ${formatIpv4Packet(ip.inner)}`;
+  // IPIP for IPv4 inside, IP6 for IPv6 inside (IPv6-in-IPv6, or IPv6 inside IPv4).
+  if (ip.inner) return `${addresses}: ${ip.inner.kind === 'ipv6' ? 'IP6' : 'IPIP'} ${formatIpPacket(ip.inner)}`;
   const name = ipProtocolName(ip.protocol) ?? `ip-proto-${ip.protocol}`;
-  return `${addresses}: ${name}, length ${ip.totalLength - ip.headerLength}${fragment}`;
+  const length = ip.kind === 'ipv4' ? ip.totalLength - ip.headerLength : ip.payloadLength - (ip.headerLength - 40);
+  return `${addresses}: ${name}, length ${length}${fragment}`;
+}
+
+/** The IPv4 summary, by its older name. */
+export const formatIpv4Packet: (ip: Ipv4Packet) => string = formatIpPacket;
+
+function fragmentNote(ip: IpPacket): string {
+  if (ip.kind === 'ipv6') return ip.fragment ? ` (frag ${ip.fragment.identification}@${ip.fragment.offset}${ip.fragment.moreFragments ? '+' : ''})` : '';
+  return ip.fragmentOffset > 0 || ip.moreFragments ? ` (frag ${ip.identification}@${ip.fragmentOffset}${ip.moreFragments ? '+' : ''})` : '';
 }
 
 /** tcpdump's TCP notation; unlike tcpdump it always prints seq, which matters when matching packets. */
@@ -46,7 +56,8 @@ export function formatTcp(tcp: TcpSegment): string {
 }
 
 function formatNetwork(packet: DecodedPacket): string | undefined {
-  if (packet.ipv4) return formatIpv4Packet(packet.ipv4);
+  if (packet.ipv4) return formatIpPacket(packet.ipv4);
+  if (packet.ipv6) return formatIpPacket(packet.ipv6);
   if (packet.arp) return formatArp(packet.arp);
   if (packet.unknown) return `${packet.unknown.protocol}, length ${packet.unknown.capturedLength}`;
   return undefined;

@@ -4,7 +4,7 @@ export { decodeCaptureFile, readCaptureFile, readCaptureRecords, sniffCaptureFor
 export { CaptureFileError, type CaptureRecord } from './capture-record.js';
 export { decodeFrame } from './decode-frame.js';
 export type * from './decoded-packet.js';
-export { formatIpv4Packet, formatPacket, formatTcp } from './format-packet.js';
+export { formatIpPacket, formatIpv4Packet, formatPacket, formatTcp } from './format-packet.js';
 export { LinkType, linkTypeName } from './link-layers.js';
 export { SLL_PACKET_OUTGOING } from './linux-cooked.js';
 export { LayerError } from './layer-error.js';

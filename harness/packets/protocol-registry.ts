@@ -3,7 +3,8 @@
 // anything unregistered becomes an `unknown` layer. The tunnels IPVS writes
 // (IP-in-IP, GRE, GUE inside UDP) all end in an `inner` packet.
 import { decodeArp } from './arp.js';
-import type { ArpPacket, DecodedPacket, GreHeader, Ipv4Packet, TcpSegment, UdpDatagram, UnknownLayer } from './decoded-packet.js';
+import type { ArpPacket, DecodedPacket, GreHeader, IpPacket, Ipv4Packet, Ipv6Packet, TcpSegment, UdpDatagram, UnknownLayer } from './decoded-packet.js';
+import { decodeIpv6Header } from './ipv6-header.js';
 import { decodeGreHeader, GRE_PROTOCOL_IPV4 } from './gre.js';
 import { recognizeGue } from './gue.js';
 import { decodeIpv4Header } from './ipv4-header.js';
@@ -19,15 +20,15 @@ export interface DecodeContext {
 }
 
 /** What an ethertype can decode to. */
-export type NetworkLayer = ArpPacket | Ipv4Packet | UnknownLayer;
+export type NetworkLayer = ArpPacket | Ipv4Packet | Ipv6Packet | UnknownLayer;
 /** A tunnel's header with the packet it carries (GRE; UDP carrying GUE). */
 export interface EncapsulatingLayer {
   kind: 'gre' | 'gue';
   header: GreHeader | UdpDatagram;
   inner?: Ipv4Packet;
 }
-/** What an IP protocol number can decode to (IPv4 itself for IP-in-IP). */
-export type IpPayloadLayer = TcpSegment | UdpDatagram | Ipv4Packet | EncapsulatingLayer | UnknownLayer;
+/** What an IP protocol number can decode to (an IP packet itself for IP-in-IP). */
+export type IpPayloadLayer = TcpSegment | UdpDatagram | Ipv4Packet | Ipv6Packet | EncapsulatingLayer | UnknownLayer;
 
 interface NetworkProtocol {
   name: string;
@@ -44,12 +45,14 @@ const MAX_ENCAPSULATION_DEPTH = 8;
 const ETHERTYPES = new Map<number, NetworkProtocol>([
   [0x0800, { name: 'IPv4', decode: decodeIpv4Packet }],
   [0x0806, { name: 'ARP', decode: (bytes, offset) => decodeArp(bytes, offset) }],
+  [0x86dd, { name: 'IPv6', decode: decodeIpv6Packet }],
 ]);
 
 const IP_PROTOCOLS = new Map<number, IpProtocol>([
   [4, { name: 'IPIP', decode: (bytes, offset, _length, context) => decodeIpv4Packet(bytes, offset, context) }],
   [6, { name: 'TCP', decode: (bytes, offset, length) => decodeTcp(bytes, offset, length) }],
   [17, { name: 'UDP', decode: decodeUdpOrGue }],
+  [41, { name: 'IPv6', decode: (bytes, offset, _length, context) => decodeIpv6Packet(bytes, offset, context) }],
   [47, { name: 'GRE', decode: decodeGre }],
 ]);
 
@@ -92,6 +95,7 @@ export function decodeNetworkLayer(
 export function attachNetworkLayer(packet: DecodedPacket, layer: NetworkLayer): void {
   if (layer.kind === 'arp') packet.arp = layer;
   else if (layer.kind === 'ipv4') packet.ipv4 = layer;
+  else if (layer.kind === 'ipv6') packet.ipv6 = layer;
   else packet.unknown = layer;
 }
 
@@ -110,6 +114,21 @@ export function decodeIpv4Packet(bytes: Uint8Array, offset: number, context: Dec
     return packet;
   }
   const payloadLength = packet.totalLength - packet.headerLength;
+  const payload = decodeIpPayload(packet.protocol, packetBytes, payloadOffset, payloadLength, context);
+  if (payload) attachIpPayload(packet, payload);
+  return packet;
+}
+
+/** Decodes an IPv6 header, its extension headers and its payload. */
+export function decodeIpv6Packet(bytes: Uint8Array, offset: number, context: DecodeContext): Ipv6Packet {
+  const packet = decodeIpv6Header(bytes, offset);
+  const payloadOffset = offset + packet.headerLength;
+  const packetBytes = bytes.subarray(0, Math.min(bytes.length, offset + 40 + packet.payloadLength));
+  if (packet.fragment && packet.fragment.offset > 0) {
+    packet.unknown = unknownLayer(`ip protocol ${packet.protocol} (fragment)`, packetBytes, payloadOffset);
+    return packet;
+  }
+  const payloadLength = packet.payloadLength - (packet.headerLength - 40);
   const payload = decodeIpPayload(packet.protocol, packetBytes, payloadOffset, payloadLength, context);
   if (payload) attachIpPayload(packet, payload);
   return packet;
@@ -137,21 +156,21 @@ function decodeIpPayload(
   });
 }
 
-function attachIpPayload(packet: Ipv4Packet, layer: IpPayloadLayer): void {
+function attachIpPayload(packet: IpPacket, layer: IpPayloadLayer): void {
   if (layer.kind === 'tcp') packet.tcp = layer;
   else if (layer.kind === 'udp') packet.udp = layer;
-  else if (layer.kind === 'ipv4') {
+  else if (layer.kind === 'ipv4' || layer.kind === 'ipv6') {
     packet.inner = layer;
     packet.encapsulation = 'ipip';
   } else if (layer.kind === 'unknown') packet.unknown = layer;
-  else {
+  else if (packet.kind === 'ipv4') {
     if (layer.header.kind === 'gre') packet.gre = layer.header;
     else packet.udp = layer.header;
     if (layer.inner) {
       packet.inner = layer.inner;
       packet.encapsulation = layer.kind;
     }
-  }
+  } else if (layer.header.kind === 'udp') packet.udp = layer.header;
 }
 
 function unknownLayer(protocol: string, bytes: Uint8Array, offset: number): UnknownLayer {

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCaptureFile } from './capture-file.js';
-import type { DecodedPacket, Ipv4Packet } from './decoded-packet.js';
+import type { DecodedPacket, IpPacket } from './decoded-packet.js';
 import { LinkType } from './link-layers.js';
-import { buildGrePacket, buildGuePacket, buildIpipPacket, buildSll2Frame, buildSllFrame, ipv4Frame } from './test-support/build-frames.js';
+import { buildGrePacket, buildGuePacket, buildIp6ip6Packet, buildIpipPacket, buildSixInFourPacket, buildSll2Frame, buildSllFrame, buildTcpIpv6, ipv4Frame, ipv6Frame } from './test-support/build-frames.js';
 import { encodePcap, encodePcapng, type FrameToWrite } from './test-support/encode-capture.js';
 import { SAMPLE, sampleEthernetFrames, sampleSyn } from './test-support/sample-frames.js';
 import { parseTcpdumpOutput, type TcpdumpIp, type TcpdumpLine } from './test-support/tcpdump-lines.js';
@@ -48,10 +48,11 @@ function asTcpdumpSees(packet: DecodedPacket): TcpdumpLine {
   if (packet.arp?.operationName === 'request') line.arp = { operation: 'request', senderIp: packet.arp.senderIp, targetIp: packet.arp.targetIp };
   if (packet.arp?.operationName === 'reply') line.arp = { operation: 'reply', senderIp: packet.arp.senderIp, senderMac: packet.arp.senderMac };
   if (packet.ipv4) line.ip = ipAsTcpdumpSees(packet.ipv4);
+  if (packet.ipv6) line.ip = ipAsTcpdumpSees(packet.ipv6);
   return line;
 }
 
-function ipAsTcpdumpSees(ip: Ipv4Packet): TcpdumpIp {
+function ipAsTcpdumpSees(ip: IpPacket): TcpdumpIp {
   const view: TcpdumpIp = { source: ip.source, destination: ip.destination };
   // tcpdump has no GUE decoder: it prints the outer UDP datagram only.
   if (ip.inner && ip.encapsulation !== 'gue') view.inner = ipAsTcpdumpSees(ip.inner);
@@ -112,6 +113,19 @@ describe('decoder and tcpdump read the same files alike', () => {
       { data: ipv4Frame(directorMac, realServerMac, buildGuePacket(SAMPLE.director, SAMPLE.realServer, sampleSyn(), { sourcePort: 40_123, port: 6080 })) },
     ];
     await expectAgreement('tunnels.pcap', encodePcap(tunnels), 3);
+  });
+
+  it('IPv6: a plain segment, IPv6-in-IPv6 and IPv6 inside IPv4, as the director tunnels an IPv6 VIP', async () => {
+    const { clientMac, directorMac, realServerMac } = SAMPLE;
+    const syn = buildTcpIpv6('2001:db8:73::50', '2001:db8:73::120', { sourcePort: 41_234, destinationPort: 80, sequence: 123, flags: 'S' });
+    const ack = buildTcpIpv6('2001:db8:73::120', '2001:db8:73::50', { sourcePort: 80, destinationPort: 41_234, sequence: 900, acknowledgment: 124, flags: 'S.' });
+    const ipv6Frames = [
+      { data: ipv6Frame(clientMac, directorMac, syn) },
+      { data: ipv6Frame(directorMac, realServerMac, buildIp6ip6Packet('2001:db8:73::100', '2001:db8:73::110', syn)) },
+      { data: ipv4Frame(directorMac, realServerMac, buildSixInFourPacket(SAMPLE.director, SAMPLE.realServer, syn)) },
+      { data: ipv6Frame(realServerMac, clientMac, ack) },
+    ];
+    await expectAgreement('ipv6.pcap', encodePcap(ipv6Frames), 4);
   });
 
   it('Linux cooked v1 and v2 as written by tcpdump -i any', async () => {

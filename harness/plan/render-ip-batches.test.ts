@@ -168,6 +168,24 @@ describe('renderHostBatch', () => {
   });
 });
 
+describe('renderHostBatch for an IPv6 side and an IPv6 VIP', () => {
+  const v6 = (service: Record<string, unknown> = {}) =>
+    validateTopologyData({
+      segment: { subnet: '192.168.73.0/24', subnet6: '2001:db8:73::/64' },
+      hosts: { client: { role: 'client', address: '192.168.73.50' }, lvs: { role: 'director', address: '192.168.73.100' }, web1: { role: 'real-server', address: '192.168.73.110' } },
+      service: { vip: '2001:db8:73::120', realServers: [{ host: 'web1' }], ...service },
+    });
+  const batch = (topology: Topology, name: string) => commandsOf(renderHostBatch(planCluster(topology, 'abcd1234'), hostNamed(topology, name)));
+
+  it('adds each host its IPv6 address without DAD, the VIP deprecated (never a source) on the director and on the real server\'s ip6tnl0 or sit0', () => {
+    expect(batch(v6(), 'client')).toContain('addr add 2001:db8:73::50/64 dev eth0 nodad');
+    expect(batch(v6(), 'lvs')).toContain('addr add 2001:db8:73::120/128 dev eth0 nodad preferred_lft 0');
+    expect(batch(v6(), 'web1')).toEqual(expect.arrayContaining(['link set ip6tnl0 up', 'addr add 2001:db8:73::120/128 dev ip6tnl0 nodad preferred_lft 0']));
+    expect(batch(v6({ tunnelOver: 'ipv4' }), 'web1')).toEqual(expect.arrayContaining(['link set sit0 up', 'addr add 2001:db8:73::120/128 dev sit0 nodad preferred_lft 0']));
+    expect(batch(v6(), 'web1').some((command) => command.includes('tunl0'))).toBe(false);
+  });
+});
+
 describe('renderHostBatch for GRE and GUE tunnels', () => {
   const realServerCommands = (tunnel: Record<string, unknown> | undefined) => {
     const topology = testTopology(['web1'], tunnel ? { tunnel } : {});

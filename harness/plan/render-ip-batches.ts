@@ -1,6 +1,6 @@
 // The `ip -batch` scripts that build the network: one script per namespace, so a whole host
 // costs one process start (about 70 ms each inside User-Mode Linux).
-import { configuratorSets, type Host, GRE_DEVICE } from '../topology/topology.js';
+import { configuratorSets, type Host, GRE_DEVICE, vipDevice } from '../topology/topology.js';
 import { allNamespaces, namespaceOf, switchPortName, type ClusterPlan } from './cluster-plan.js';
 
 /** Creates every namespace of the run; runs in the root namespace. */
@@ -30,30 +30,40 @@ export function renderSwitchBatch(plan: ClusterPlan): string {
 
 /** A host's own addresses and links, by role. */
 export function renderHostBatch(plan: ClusterPlan, host: Host): string {
-  const { vip } = plan.topology.service;
+  const { service, segment } = plan.topology;
+  const { vip } = service;
   const uplink = plan.uplink;
   const commands = [
     'link set lo up',
     `link set ${uplink} address ${host.mac}`,
-    `addr add ${host.address}/${plan.topology.segment.prefixLength} dev ${uplink}`,
+    `addr add ${host.address}/${segment.prefixLength} dev ${uplink}`,
     // The client's extra addresses: its connections come from each in turn.
-    ...host.extraAddresses.map((address) => `addr add ${address}/${plan.topology.segment.prefixLength} dev ${uplink}`),
+    ...host.extraAddresses.map((address) => `addr add ${address}/${segment.prefixLength} dev ${uplink}`),
+    // The IPv6 side, usable at once: duplicate address detection would hold it back a second.
+    ...(host.address6 !== undefined ? [`addr add ${host.address6}/${segment.prefixLength6} dev ${uplink} nodad`] : []),
     `link set ${uplink} up`,
   ];
+  const vipPrefix = service.family === 'ipv6' ? 128 : 32;
+  // An IPv6 VIP: usable at once (no duplicate address detection), and deprecated, so that the
+  // kernel never picks it as the source of the host's own packets (the director's tunnel to a
+  // real server would leave from the VIP, which the real server holds too, and be dropped).
+  const nodad = service.family === 'ipv6' ? ' nodad preferred_lft 0' : '';
   // A configurator that sets the VIP or the tunnel does it itself, wrongly too if it is wrong.
-  if (host.role === 'director' && !plan.topology.service.vrrp && !configuratorSets(host, 'vip')) {
-    // /32: the VIP is the director's to answer ARP for, and must not add a second subnet route.
+  if (host.role === 'director' && !service.vrrp && !configuratorSets(host, 'vip')) {
+    // /32 (/128): the VIP is the director's to answer ARP (NDP) for, and must not add a second subnet route.
     // With VRRP, keepalived adds it on the master only, and moves it.
-    commands.push(`addr add ${vip}/32 dev ${uplink}`);
+    commands.push(`addr add ${vip}/${vipPrefix} dev ${uplink}${nodad}`);
   }
   if (host.role === 'real-server' && !configuratorSets(host, 'tunnel')) {
     // The walkthrough puts the VIP on tunl0 as /24; /32 avoids a subnet route through the
-    // tunnel that would compete with the uplink's for replies to the client.
-    commands.push('link set tunl0 up', `addr add ${vip}/32 dev tunl0`);
+    // tunnel that would compete with the uplink's for replies to the client. An IPv6 VIP goes
+    // on the device that takes its tunnel out: ip6tnl0 (over IPv6) or sit0 (over IPv4).
+    const device = vipDevice(service);
+    commands.push(`link set ${device} up`, `addr add ${vip}/${vipPrefix} dev ${device}${nodad}`);
     // GRE arrives on a GRE device of the real server's own, with the director's checksum flag
     // (the VIP on tunl0 is local all the same); GUE is UDP to its port, which fou opens and
     // hands the IP-in-IP inside to tunl0.
-    const { tunnel } = plan.topology.service;
+    const { tunnel } = service;
     if (tunnel.type === 'gre') {
       commands.push(`link add name ${GRE_DEVICE} type gre local ${host.address}${tunnel.checksum === 'csum' ? ' icsum' : ''}`, `link set ${GRE_DEVICE} up`);
     }

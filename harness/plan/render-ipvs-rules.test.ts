@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testTopology } from '../topology/test-support/test-topology.js';
+import { validateTopologyData } from '../topology/load-topology.js';
 import type { VirtualService } from '../topology/topology.js';
 import { ipvsRuleTokens, ipvsTimeoutTokens, renderIpvsRestore } from './render-ipvs-rules.js';
 
@@ -98,6 +99,17 @@ describe('a UDP service, one-packet scheduling and timeouts', () => {
     // Only tunnel-mode real servers carry it.
     const mixed = testTopology(['web1', 'web2'], { tunnel: { type: 'gre' }, realServers: [{ host: 'web1' }, { host: 'web2', forwarding: 'direct-routing' }] }).service;
     expect(ipvsRuleTokens(mixed)[2]).not.toContain('--tun-type');
+  });
+
+  it('brackets IPv6 addresses as ipvsadm-save prints them, and names IPv4 real servers of an IPv6 service tunnelled over IPv4', () => {
+    const v6 = (service: Record<string, unknown>) =>
+      validateTopologyData({
+        segment: { subnet: '192.168.73.0/24', subnet6: '2001:db8:73::/64' },
+        hosts: { client: { role: 'client', address: '192.168.73.50' }, lvs: { role: 'director', address: '192.168.73.100' }, web1: { role: 'real-server', address: '192.168.73.110' } },
+        service: { vip: '2001:db8:73::120', realServers: [{ host: 'web1' }], ...service },
+      }).service;
+    expect(renderIpvsRestore(v6({}))).toBe('-A -t [2001:db8:73::120]:80 -s rr\n-a -t [2001:db8:73::120]:80 -r [2001:db8:73::110]:80 -i -w 1\n');
+    expect(ipvsRuleTokens(v6({ tunnelOver: 'ipv4' }))[1]).toContain('192.168.73.110:80');
   });
 
   it('sets the idle timeouts with ipvsadm --set, 0 keeping a value the topology leaves out, and nothing without timeouts', () => {

@@ -3,6 +3,7 @@
 // same form, so the table in the kernel can be compared with what the topology says
 // (harness/kernel-state/ipvs-table-difference.ts).
 import type { ForwardingMethod, ServiceProtocol, TunnelEncapsulation, VirtualService } from '../topology/topology.js';
+import { hostPort } from '../topology/ipv6.js';
 
 const FORWARDING_FLAG: Record<ForwardingMethod, string> = {
   tunnel: '-i',
@@ -14,7 +15,7 @@ const PROTOCOL_FLAG: Record<ServiceProtocol, string> = { tcp: '-t', udp: '-u' };
 
 /** One token list per rule: the virtual service first, then its real servers. */
 export function ipvsRuleTokens(service: VirtualService): string[][] {
-  const virtual = `${service.vip}:${service.port}`;
+  const virtual = hostPort(service.vip, service.port);
   const protocol = PROTOCOL_FLAG[service.protocol];
   const serviceRule = ['-A', protocol, virtual, '-s', service.scheduler];
   if (service.persistence !== undefined) serviceRule.push('-p', String(service.persistence));
@@ -24,7 +25,7 @@ export function ipvsRuleTokens(service: VirtualService): string[][] {
   return [
     serviceRule,
     ...service.realServers.map((server) => [
-      '-a', protocol, virtual, '-r', `${server.address}:${server.port}`, FORWARDING_FLAG[server.forwarding], '-w', String(server.weight),
+      '-a', protocol, virtual, '-r', hostPort(server.address, server.port), FORWARDING_FLAG[server.forwarding], '-w', String(server.weight),
       ...(server.forwarding === 'tunnel' ? tunnelTokens(service.tunnel) : []),
     ]),
   ];

@@ -217,6 +217,42 @@ describe('a UDP service, one-packet scheduling, idle timeouts and the sync daemo
   });
 });
 
+describe('an IPv6 side and an IPv6 VIP', () => {
+  const dual = seedText.replace('segment: { subnet: 192.168.73.0/24 }', 'segment: { subnet: 192.168.73.0/24, subnet6: 2001:db8:73::/64 }');
+  const v6 = (extra = '') => dual.replace('vip: 192.168.73.120', `vip: 2001:db8:73::120${extra}`);
+
+  it('gives every host an IPv6 address, derived from its IPv4 one unless it names its own, and names real servers by it', () => {
+    const topology = parseTopologyText(v6().replace('web2: { role: real-server, address: 192.168.73.111 }', 'web2: { role: real-server, address: 192.168.73.111, address6: "2001:DB8:73:0::beef" }'), 'v6.yaml');
+    expect(topology.hosts.map((host) => [host.name, host.address6])).toEqual([
+      ['client', '2001:db8:73::50'],
+      ['lvs', '2001:db8:73::100'],
+      ['web1', '2001:db8:73::110'],
+      ['web2', '2001:db8:73::beef'],
+    ]);
+    expect(topology.service).toMatchObject({ vip: '2001:db8:73::120', family: 'ipv6', tunnelOver: 'ipv6' });
+    expect(topology.service.realServers.map((server) => server.address)).toEqual(['2001:db8:73::110', '2001:db8:73::beef']);
+    expect(topology.segment).toMatchObject({ subnet6: '2001:db8:73::/64', prefixLength6: 64 });
+    const overIpv4 = parseTopologyText(v6('\n  tunnelOver: ipv4'), 'v6.yaml');
+    expect(overIpv4.service.realServers.map((server) => server.address)).toEqual(['192.168.73.110', '192.168.73.111']);
+    // An IPv4 VIP on a dual segment stays IPv4, its real servers named by their IPv4 addresses.
+    expect(parseTopologyText(dual, 'dual.yaml').service).toMatchObject({ family: 'ipv4', tunnelOver: 'ipv4', realServers: [{ address: '192.168.73.110' }, { address: '192.168.73.111' }] });
+  });
+
+  it('refuses an IPv6 VIP without an IPv6 side, outside it or on a host, clashing addresses, and what is not built for IPv6', () => {
+    expect(problemsOf(seedText.replace('vip: 192.168.73.120', 'vip: 2001:db8:73::120'))).toContain('service.vip: 2001:db8:73::120 is an IPv6 address: the segment needs an IPv6 side too (segment.subnet6)');
+    expect(problemsOf(v6().replace('2001:db8:73::120', '2001:db8:99::120'))).toContain("is outside the segment's IPv6 network 2001:db8:73::/64");
+    expect(problemsOf(v6().replace('2001:db8:73::120', '2001:db8:73::110'))).toContain('service.vip: 2001:db8:73::110 is also the IPv6 address of host web1');
+    expect(problemsOf(v6().replace('address: 192.168.73.111 }', 'address: 192.168.73.111, address6: 2001:db8:73::110 }'))).toContain('hosts.web2.address6: 2001:db8:73::110 is already the IPv6 address of host web1');
+    expect(problemsOf(seedText.replace('address: 192.168.73.111 }', 'address: 192.168.73.111, address6: 2001:db8:73::111 }'))).toContain('hosts.web2.address6: needs segment.subnet6');
+    expect(problemsOf(dual.replace('2001:db8:73::/64', '2001:db8:73::1/64'))).toContain('segment.subnet6: must be an IPv6 network in CIDR form');
+    expect(problemsOf(v6('\n  rulesFrom: keepalived'))).toContain('service.rulesFrom: an IPv6 service takes its rules from ipvsadm or ipvsadm-restore here');
+    expect(problemsOf(v6('\n  tunnel: { type: gre }'))).toContain('service.tunnel.type: an IPv6 service is tunnelled as IPv6-in-IPv6 or IPv6 inside IPv4 here, not gre');
+    expect(problemsOf(v6().replace('{ host: web2 }', '{ host: web2, forwarding: nat }'))).toContain('service.realServers[1].forwarding: an IPv6 service forwards by tunnel here, not nat');
+    expect(problemsOf(dual.replace('vip: 192.168.73.120', 'vip: 192.168.73.120\n  tunnelOver: ipv6'))).toContain("service.tunnelOver: is an IPv6 service's");
+    expect(problemsOf(seedText.replace('vip: 192.168.73.120', 'vip: not-an-address'))).toContain('service.vip: must be an IPv4 address like 192.168.73.120 or an IPv6 one');
+  });
+});
+
 describe('a client with several addresses, and persistence granularity', () => {
   it('takes extra client addresses as a list or a run, and persistence with a netmask', () => {
     const text = seedText

@@ -6,6 +6,7 @@ import { CONFIGURATOR_PARTS, DEFAULT_ASSERTIONS, type Configurator, type Configu
 import { TOPOLOGY_DEFAULTS } from './topology-defaults.js';
 import type { TopologyProblem } from './topology-error.js';
 import { cidrContains, formatIpv4, isReservedInCidr, macForAddress, parseIpv4, parseIpv4Cidr } from './ipv4.js';
+import { derivedIpv6, formatIpv6, ipv6CidrContains, parseIpv6, parseIpv6Cidr, type Ipv6Cidr } from './ipv6.js';
 
 export type ResolveResult = { topology: Topology; problems: [] } | { topology?: undefined; problems: TopologyProblem[] };
 
@@ -64,10 +65,39 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
     extraAddresses.set(name, listed);
   }
 
-  const vipValue = checkAddress('service.vip', file.service.vip);
-  if (vipValue !== undefined && ownerOfAddress.has(vipValue)) {
-    problem('service.vip', `${file.service.vip} is also the address of host ${ownerOfAddress.get(vipValue)}; the VIP must be an address of its own`);
+  // The segment's IPv6 side: every host gets an address there, its own or one derived from its IPv4 address.
+  const subnet6 = file.segment.subnet6 === undefined ? undefined : parseIpv6Cidr(file.segment.subnet6);
+  if (file.segment.subnet6 !== undefined && !subnet6) problem('segment.subnet6', `must be an IPv6 network in CIDR form like 2001:db8:73::/64 (prefix 8-124, host bits zero), got ${JSON.stringify(file.segment.subnet6)}`);
+  const addresses6 = resolveIpv6Addresses(file, subnet6, problem);
+  const vipIsIpv6 = file.service.vip.includes(':');
+  let vip = file.service.vip;
+  if (vipIsIpv6) {
+    const value = parseIpv6(file.service.vip);
+    if (value === undefined) problem('service.vip', `is not a valid IPv6 address: ${JSON.stringify(file.service.vip)}`);
+    else if (!subnet6) problem('service.vip', `${file.service.vip} is an IPv6 address: the segment needs an IPv6 side too (segment.subnet6)`);
+    else {
+      vip = formatIpv6(value);
+      if (!ipv6CidrContains(subnet6, value)) problem('service.vip', `${file.service.vip} is outside the segment's IPv6 network ${file.segment.subnet6}`);
+      const owner = [...addresses6.entries()].find(([, address]) => address === vip)?.[0];
+      if (owner) problem('service.vip', `${vip} is also the IPv6 address of host ${owner}; the VIP must be an address of its own`);
+    }
+    if (file.service.persistenceNetmask !== undefined) problem('service.persistenceNetmask', 'is an IPv4 netmask: an IPv6 service has none here');
+    if (file.service.rulesFrom === 'keepalived') problem('service.rulesFrom', 'an IPv6 service takes its rules from ipvsadm or ipvsadm-restore here (keepalived for IPv6 is not built yet)');
+    if (file.service.tunnel && file.service.tunnel.type !== 'ipip') problem('service.tunnel.type', `an IPv6 service is tunnelled as IPv6-in-IPv6 or IPv6 inside IPv4 here, not ${file.service.tunnel.type}`);
+    file.service.realServers.forEach((entry, index) => {
+      if (entry.forwarding !== undefined && entry.forwarding !== 'tunnel') problem(`service.realServers[${index}].forwarding`, `an IPv6 service forwards by tunnel here, not ${entry.forwarding}`);
+    });
+    for (const [name, host] of hostEntries) {
+      if (host.extraAddresses !== undefined) problem(`hosts.${name}.extraAddresses`, 'are IPv4 addresses: an IPv6 service is asked from the client\'s IPv6 address');
+    }
+  } else {
+    const vipValue = checkAddress('service.vip', file.service.vip);
+    if (vipValue !== undefined && ownerOfAddress.has(vipValue)) {
+      problem('service.vip', `${file.service.vip} is also the address of host ${ownerOfAddress.get(vipValue)}; the VIP must be an address of its own`);
+    }
+    if (file.service.tunnelOver !== undefined) problem('service.tunnelOver', 'is an IPv6 service\'s: an IPv4 VIP is always tunnelled over IPv4');
   }
+  const tunnelOver = vipIsIpv6 ? (file.service.tunnelOver ?? 'ipv6') : 'ipv4';
 
   if (file.service.persistenceNetmask !== undefined) {
     if (file.service.persistence === undefined) problem('service.persistenceNetmask', 'needs service.persistence: a granularity means nothing without persistence');
@@ -174,7 +204,9 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
     if (forwarding !== 'nat' && port !== servicePort) {
       problem(`${path}.port`, `${forwarding} cannot change the port: it must equal service.port (${servicePort}), got ${port}`);
     }
-    realServers.push({ host: entry.host, address: host.address, port, weight: entry.weight ?? TOPOLOGY_DEFAULTS.realServerWeight, forwarding });
+    // An IPv6 service tunnelled over IPv6 names its real servers by their IPv6 addresses.
+    const address = tunnelOver === 'ipv6' ? (addresses6.get(entry.host) ?? host.address) : host.address;
+    realServers.push({ host: entry.host, address, port, weight: entry.weight ?? TOPOLOGY_DEFAULTS.realServerWeight, forwarding });
   });
 
   if (rulesFrom === 'keepalived') {
@@ -192,6 +224,7 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
       name,
       role: host.role,
       address: host.address,
+      ...(addresses6.has(name) ? { address6: addresses6.get(name)! } : {}),
       extraAddresses: extraAddresses.get(name) ?? [],
       mac: macForAddress(host.address),
       sysctls: host.sysctls ?? {},
@@ -214,11 +247,18 @@ export function resolveTopology(file: TopologyFile, fallbackName: string, source
       name: file.name ?? fallbackName,
       ...(file.report ? { report: { ...file.report } } : {}),
       source,
-      segment: { subnet: file.segment.subnet, prefixLength: subnet.prefixLength, mtu: file.segment.mtu ?? TOPOLOGY_DEFAULTS.segmentMtu },
+      segment: {
+        subnet: file.segment.subnet,
+        prefixLength: subnet.prefixLength,
+        ...(subnet6 ? { subnet6: `${formatIpv6(subnet6.network)}/${subnet6.prefixLength}`, prefixLength6: subnet6.prefixLength } : {}),
+        mtu: file.segment.mtu ?? TOPOLOGY_DEFAULTS.segmentMtu,
+      },
       hosts,
       assertions: file.assertions ?? [...DEFAULT_ASSERTIONS],
       service: {
-        vip: file.service.vip,
+        vip,
+        family: vipIsIpv6 ? 'ipv6' : 'ipv4',
+        tunnelOver,
         port: servicePort,
         protocol: file.service.protocol ?? TOPOLOGY_DEFAULTS.serviceProtocol,
         onePacket: file.service.onePacket ?? false,
@@ -256,6 +296,36 @@ function resolveConfigurator(spec: NonNullable<TopologyFile['hosts'][string]['co
     timeoutSeconds: spec.timeout ?? TOPOLOGY_DEFAULTS.configuratorTimeoutSeconds,
     env: spec.env ?? {},
   };
+}
+
+/** Each host's IPv6 address: its own (checked: valid, in the segment, unique) or derived; none without subnet6. */
+function resolveIpv6Addresses(file: TopologyFile, subnet6: Ipv6Cidr | undefined, problem: (path: string, message: string) => void): Map<string, string> {
+  const addresses = new Map<string, string>();
+  const owners = new Map<string, string>();
+  for (const [name, host] of Object.entries(file.hosts)) {
+    const path = `hosts.${name}.address6`;
+    if (!subnet6) {
+      if (host.address6 !== undefined) problem(path, 'needs segment.subnet6: the segment has no IPv6 side');
+      continue;
+    }
+    let address: string;
+    if (host.address6 !== undefined) {
+      const value = parseIpv6(host.address6);
+      if (value === undefined) {
+        problem(path, `is not a valid IPv6 address: ${JSON.stringify(host.address6)}`);
+        continue;
+      }
+      if (!ipv6CidrContains(subnet6, value)) problem(path, `${host.address6} is outside the segment's IPv6 network ${file.segment.subnet6}`);
+      address = formatIpv6(value);
+    } else {
+      address = derivedIpv6(subnet6, host.address);
+    }
+    const owner = owners.get(address);
+    if (owner) problem(path, `${address} is already the IPv6 address of host ${owner}${host.address6 === undefined ? ' (derived from the last byte of the IPv4 address: give one of them address6)' : ''}`);
+    else owners.set(address, name);
+    addresses.set(name, address);
+  }
+  return addresses;
 }
 
 /** The extra addresses as a list, or why not. */

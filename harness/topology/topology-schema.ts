@@ -13,6 +13,9 @@ const hostName = z
   .max(12, 'must be at most 12 characters (it becomes part of an interface name, limited to 15)');
 
 const ipv4Text = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'must be an IPv4 address like 192.168.73.110');
+// Checked as an address by the resolution, which can say which part is wrong.
+const ipv6Text = z.string().regex(/^[0-9A-Fa-f:]+$/, 'must be an IPv6 address like 2001:db8:73::110').refine((text) => text.includes(':'), 'must be an IPv6 address like 2001:db8:73::110');
+const vipText = z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:]*)$/, 'must be an IPv4 address like 192.168.73.120 or an IPv6 one like 2001:db8:73::120');
 const port = z.number().int('must be a whole number').min(1, 'must be from 1 to 65535').max(65535, 'must be from 1 to 65535');
 const sysctlKey = z.string().regex(/^net\.[a-z0-9_.\-]+$/i, 'must be a sysctl under net. (the namespace owns only those)');
 const sysctlValue = z.union([z.string(), z.number()]).transform(String);
@@ -66,6 +69,7 @@ const configuratorSchema = z.strictObject({
 const hostSchema = z.strictObject({
   role: z.enum(['client', 'director', 'real-server']),
   address: ipv4Text,
+  address6: ipv6Text.optional(),
   extraAddresses: extraAddressesSchema.optional(),
   sysctls: z.record(sysctlKey, sysctlValue).optional(),
   commands: z.array(argv).optional(),
@@ -129,6 +133,7 @@ export const topologyFileSchema = z.strictObject({
   report: bugReportSchema.optional(),
   segment: z.strictObject({
     subnet: z.string(),
+    subnet6: z.string().optional(),
     mtu: mtu.optional(),
   }),
   generate: z.strictObject({ realServers: generatedRealServersSchema }).optional(),
@@ -139,8 +144,9 @@ export const topologyFileSchema = z.strictObject({
     message: `must list at most ${MAX_HOSTS} hosts`,
   }),
   service: z.strictObject({
-    vip: ipv4Text,
+    vip: vipText,
     port: port.optional(),
+    tunnelOver: z.enum(['ipv6', 'ipv4']).optional(),
     protocol: z.enum(['tcp', 'udp']).optional(),
     onePacket: z.boolean().optional(),
     tunnel: z

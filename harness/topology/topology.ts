@@ -71,6 +71,8 @@ export interface Host {
   name: string;
   role: HostRole;
   address: string;
+  /** The host's IPv6 address on the segment, when the segment has an IPv6 side (segment.subnet6). */
+  address6?: string;
   /** More addresses on the uplink, the client's only: its connections come from all of them. */
   extraAddresses: string[];
   /** Set on the host's uplink, derived from the address so verdicts can name hosts by MAC. */
@@ -93,6 +95,7 @@ export interface Host {
 
 export interface RealServer {
   host: string;
+  /** The address the director's rule names: the host's IPv4 address, or its IPv6 one for an IPv6 service tunnelled over IPv6. */
   address: string;
   port: number;
   weight: number;
@@ -146,6 +149,16 @@ export interface TunnelEncapsulation {
  */
 export const GRE_DEVICE = 'gre-lvs';
 
+/**
+ * The device a real server takes the tunnel out on, which holds the VIP: tunl0 (IP-in-IP, and
+ * GUE and GRE, whose inner packets end there or beside it), ip6tnl0 (an IPv6 VIP over IPv6), sit0
+ * (an IPv6 VIP over IPv4).
+ */
+export function vipDevice(service: Pick<VirtualService, 'family' | 'tunnelOver'>): 'tunl0' | 'ip6tnl0' | 'sit0' {
+  if (service.family === 'ipv4') return 'tunl0';
+  return service.tunnelOver === 'ipv6' ? 'ip6tnl0' : 'sit0';
+}
+
 /** `ipvsadm --set TCP TCPFIN UDP`: how long IPVS keeps an idle connection entry, in seconds; undefined leaves the kernel's. */
 export interface IpvsTimeouts {
   tcp?: number;
@@ -157,6 +170,13 @@ export interface VirtualService {
   vip: string;
   port: number;
   protocol: ServiceProtocol;
+  /** The VIP's family. */
+  family: 'ipv4' | 'ipv6';
+  /**
+   * An IPv6 service's tunnel to its real servers: IPv6-in-IPv6 to their IPv6 addresses (ip6tnl0
+   * takes it out), or IPv6 inside IPv4 to their IPv4 ones (sit0). Always ipv4 for an IPv4 VIP.
+   */
+  tunnelOver: 'ipv4' | 'ipv6';
   scheduler: Scheduler;
   /** One-packet scheduling (`ipvsadm -o`, keepalived's `ops`): each UDP datagram scheduled on its own. */
   onePacket: boolean;
@@ -182,6 +202,9 @@ export interface VirtualService {
 export interface Segment {
   subnet: string;
   prefixLength: number;
+  /** The segment's IPv6 network, when it has one: every host gets an address there too. */
+  subnet6?: string;
+  prefixLength6?: number;
   mtu: number;
 }
 
@@ -226,9 +249,10 @@ export function directorsByPriority(topology: Topology): Host[] {
   return hostsWithRole(topology, 'director').sort((a, b) => (b.vrrpPriority ?? 0) - (a.vrrpPriority ?? 0));
 }
 
-/** Every address the client sends from: its own first, then its extra ones. */
+/** Every address the client sends from: its own first, then its extra ones; for an IPv6 VIP, its IPv6 address. */
 export function clientAddresses(topology: Topology): string[] {
   const client = clientHost(topology);
+  if (topology.service.family === 'ipv6' && client.address6 !== undefined) return [client.address6];
   return [client.address, ...client.extraAddresses];
 }
 

@@ -1,6 +1,6 @@
 // Name lookups over the cluster, so every verdict can say "web1" or "the
 // director lvs" instead of a bare MAC or address.
-import type { ExpectedTunnel, HostIdentity, TunContractInput } from './tun-contract-types.js';
+import { isAddressOf, type ExpectedTunnel, type HostIdentity, type TunContractInput } from './tun-contract-types.js';
 
 /** Who is who in the cluster, by MAC, address and name. */
 export interface ClusterDirectory {
@@ -41,8 +41,8 @@ export function buildClusterDirectory(input: TunContractInput): ClusterDirectory
     hostByName: (name) => everyone.find((host) => host.name === name),
     directorByMac: (mac) => byMac(input.directors, mac),
     realServerByMac: (mac) => byMac(input.realServers, mac),
-    realServerByAddress: (address) => input.realServers.find((host) => host.address === address),
-    isClientAddress: (address) => address === input.client.address || (input.clientAddresses ?? []).includes(address),
+    realServerByAddress: (address) => input.realServers.find((host) => isAddressOf(host, address)),
+    isClientAddress: (address) => isAddressOf(input.client, address) || (input.clientAddresses ?? []).includes(address),
     describeMac(mac) {
       if (mac === undefined) return 'an unrecorded MAC';
       const director = byMac(input.directors, mac);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCaptureFile } from '../packets/capture-file.js';
 import { LinkType } from '../packets/link-layers.js';
-import { buildIpipPacket, buildSllFrame, buildTcpIpv4, ipv4Frame } from '../packets/test-support/build-frames.js';
+import { buildIp6ip6Packet, buildIpipPacket, buildSixInFourPacket, buildSllFrame, buildTcpIpv4, buildTcpIpv6, ipv4Frame, ipv6Frame } from '../packets/test-support/build-frames.js';
+import { judgeTunContract } from './judge-tun-contract.js';
 import { encodePcap } from '../packets/test-support/encode-capture.js';
 import { buildClusterDirectory } from './cluster-directory.js';
 import { collectSightings, hasClientSyn } from './connection-sightings.js';
@@ -62,5 +63,46 @@ describe('collectSightings', () => {
     expect(sighting?.captureLabel).toBe('web1:tunl0');
     expect(sighting?.sentByCaptureHost).toBeUndefined();
     expect(sighting?.linkSource).toBeUndefined();
+  });
+});
+
+describe('an IPv6 VIP, judged from IPv6 packets', () => {
+  const v6 = { vip: '2001:db8:73::120', client: '2001:db8:73::50', director: '2001:db8:73::100', web1: '2001:db8:73::110' };
+  const syn = buildTcpIpv6(v6.client, v6.vip, { sourcePort: 40000, destinationPort: 80, flags: 'S' });
+  const synAck = buildTcpIpv6(v6.vip, v6.client, { sourcePort: 80, destinationPort: 40000, flags: 'S.' });
+  const identities = {
+    client: { ...client, address6: v6.client },
+    director: { ...director, address6: v6.director },
+    web1: { ...web1, address6: v6.web1 },
+  };
+  const judge = (tunnelled: Uint8Array, replyFrom: string) => {
+    const captures: CapturePoint[] = [
+      capture('client', 'client', [ipv6Frame(client.mac, director.mac, syn), ipv6Frame(replyFrom, client.mac, synAck)]),
+      capture('lvs', 'director', [ipv6Frame(client.mac, director.mac, syn), tunnelled]),
+      capture('web1', 'real-server', [tunnelled, ipv6Frame(web1.mac, client.mac, synAck)]),
+    ];
+    return judgeTunContract({ vip: v6.vip, port: 80, client: identities.client, directors: [identities.director], realServers: [identities.web1], captures });
+  };
+
+  it('holds all five properties for IPv6-in-IPv6 and for IPv6 inside IPv4, naming the connection by the IPv6 client', () => {
+    for (const tunnelled of [
+      ipv6Frame(director.mac, web1.mac, buildIp6ip6Packet(v6.director, v6.web1, syn)),
+      ipv4Frame(director.mac, web1.mac, buildSixInFourPacket(director.address, web1.address, syn)),
+    ]) {
+      const [verdict] = judge(tunnelled, web1.mac);
+      expect(verdict?.connection).toBe('2001:db8:73::50:40000');
+      expect(verdict?.realServer).toBe('web1');
+      expect(verdict?.properties.filter((property) => !property.ok)).toEqual([]);
+    }
+  });
+
+  it('fails direct return and the director staying out when the answer comes back through the director', () => {
+    const [verdict] = judge(ipv6Frame(director.mac, web1.mac, buildIp6ip6Packet(v6.director, v6.web1, syn)), director.mac);
+    expect(verdict?.properties.filter((property) => !property.ok).map((property) => property.id)).toContain(3);
+  });
+
+  it('fails property 2 when the tunnel leaves from an address that is not the director\'s', () => {
+    const [verdict] = judge(ipv6Frame(director.mac, web1.mac, buildIp6ip6Packet(v6.vip, v6.web1, syn)), web1.mac);
+    expect(verdict?.properties[1]).toMatchObject({ ok: false, detail: expect.stringContaining("outer source is 2001:db8:73::120, expected lvs's address 2001:db8:73::100") });
   });
 });

@@ -1,7 +1,7 @@
 // Finds every packet of the service's connections (TCP connections, or UDP flows: the
 // datagrams of one client port) in every capture and classifies it once (direction, tunnel,
 // link addresses, who sent it), so the property checks read facts instead of re-parsing packets.
-import type { DecodedPacket, Ipv4Packet, TcpSegment, UdpDatagram } from '../packets/decoded-packet.js';
+import type { DecodedPacket, IpPacket, TcpSegment, UdpDatagram } from '../packets/decoded-packet.js';
 import { formatPacket } from '../packets/format-packet.js';
 import { SLL_PACKET_OUTGOING } from '../packets/linux-cooked.js';
 import { sameMac, type ClusterDirectory } from './cluster-directory.js';
@@ -19,8 +19,8 @@ export interface Sighting {
   connection: string;
   /** request: client to service; reply: service to client. */
   direction: 'request' | 'reply';
-  /** The IPv4 header that carries the TCP segment or UDP datagram (the inner one when tunnelled). */
-  ip: Ipv4Packet;
+  /** The IP header (either version) that carries the TCP segment or UDP datagram (the inner one when tunnelled). */
+  ip: IpPacket;
   /** The segment, for a TCP service. */
   tcp?: TcpSegment;
   /** The datagram, for a UDP service. */
@@ -69,9 +69,9 @@ function classifyPacket(
   captureHost: HostIdentity | undefined,
   directory: ClusterDirectory,
 ): Sighting | undefined {
-  const outer = packet.ipv4;
+  const outer: IpPacket | undefined = packet.ipv4 ?? packet.ipv6;
   if (!outer) return undefined;
-  let ip = outer;
+  let ip: IpPacket = outer;
   while (ip.inner) ip = ip.inner;
   // The service's transport only: a UDP service's captures also hold the harness's own markers.
   const transport = directory.protocol === 'udp' ? ip.udp : ip.tcp;

@@ -4,6 +4,7 @@
 import type { Sighting } from './connection-sightings.js';
 import { capturesOfRole, captureNames, countOf, sightingsOfRole, verdict, type ConnectionContext } from './connection-context.js';
 import type { PropertyVerdict } from './tun-contract-types.js';
+import { hostPort } from '../topology/ipv6.js';
 
 /** Judges property 1 on the client's uplink captures. */
 export function judgeClientToDirector(context: ConnectionContext): PropertyVerdict {
@@ -31,7 +32,7 @@ export function judgeClientToDirector(context: ConnectionContext): PropertyVerdi
   }
   const director = directory.directorByMac(sent[0]?.linkDestination);
   const via = director ? ` via ${directory.describeMac(director.mac)}` : ' (destination MAC not recorded by this link type)';
-  return verdict(1, true, `the client sent ${countOf(sent.length, 'packet')} to ${directory.vip}:${directory.port}${via}`, sent.slice(0, 1));
+  return verdict(1, true, `the client sent ${countOf(sent.length, 'packet')} to ${hostPort(directory.vip, directory.port)}${via}`, sent.slice(0, 1));
 }
 
 function problemOf(sighting: Sighting, context: ConnectionContext): string | undefined {

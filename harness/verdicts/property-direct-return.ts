@@ -5,6 +5,7 @@
 import type { Sighting } from './connection-sightings.js';
 import { capturesOfRole, captureNames, countOf, sightingsOfRole, verdict, type ConnectionContext } from './connection-context.js';
 import type { HostIdentity, PropertyVerdict } from './tun-contract-types.js';
+import { hostPort } from '../topology/ipv6.js';
 
 interface Finding {
   problem: string;
@@ -32,7 +33,7 @@ export function judgeDirectReturn(context: ConnectionContext, expectedRealServer
 
 function judgeClientSide(context: ConnectionContext, expected: HostIdentity | undefined): { findings: Finding[]; fromVip: Sighting[] } {
   const { directory } = context;
-  const service = `${directory.vip}:${directory.port}`;
+  const service = hostPort(directory.vip, directory.port);
   const where = captureNames(capturesOfRole(context, 'client'));
   const received = sightingsOfRole(context, 'client').filter(
     (sighting) => sighting.direction === 'reply' && sighting.sentByCaptureHost !== true,

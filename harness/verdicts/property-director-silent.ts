@@ -4,6 +4,7 @@
 // by, so "sent by the director" is decided by the source MAC.
 import { capturesOfRole, captureNames, countOf, sightingsOfRole, verdict, type ConnectionContext } from './connection-context.js';
 import type { PropertyVerdict } from './tun-contract-types.js';
+import { hostPort } from '../topology/ipv6.js';
 
 /** Judges property 4 on the directors' uplink captures. */
 export function judgeDirectorSilent(context: ConnectionContext): PropertyVerdict {
@@ -19,7 +20,7 @@ export function judgeDirectorSilent(context: ConnectionContext): PropertyVerdict
   if (first) {
     const director = first.captureHost;
     const who = director ? `the director ${director.name} (MAC ${director.mac})` : `the director ${first.capture.host}`;
-    const detail = `${who} sent ${countOf(sentByDirector.length, 'packet')} from the VIP ${directory.vip}:${directory.port} to the client`;
+    const detail = `${who} sent ${countOf(sentByDirector.length, 'packet')} from the VIP ${hostPort(directory.vip, directory.port)} to the client`;
     return verdict(4, false, detail, sentByDirector);
   }
   const passing = repliesFromVip.length;

@@ -4,7 +4,7 @@
 // routing; a rewritten destination is NAT; another tunnel type is a wrong rule.
 import type { Sighting } from './connection-sightings.js';
 import { capturesOfRole, captureNames, countOf, sightingsOfRole, verdict, type ConnectionContext } from './connection-context.js';
-import type { PropertyVerdict } from './tun-contract-types.js';
+import { isAddressOf, type PropertyVerdict } from './tun-contract-types.js';
 
 /** Judges property 2 on the directors' uplink captures. */
 export function judgeEncapsulation(context: ConnectionContext): PropertyVerdict {
@@ -44,7 +44,7 @@ function describeTunnel(tunnel: { type: 'ipip' | 'gre' | 'gue'; port?: number })
 function wasSentByDirector(sighting: Sighting): boolean {
   if (sighting.sentByCaptureHost !== undefined) return sighting.sentByCaptureHost;
   // A raw IP capture records no link source: trust the outer source address.
-  return sighting.tunnel !== undefined && sighting.tunnel.source === sighting.captureHost?.address;
+  return sighting.tunnel !== undefined && isAddressOf(sighting.captureHost, sighting.tunnel.source);
 }
 
 function problemOf(sighting: Sighting, context: ConnectionContext): string | undefined {
@@ -60,8 +60,8 @@ function problemOf(sighting: Sighting, context: ConnectionContext): string | und
     if (byMac) return `${name} forwarded the packet without IP-in-IP to ${byMac.name}'s MAC ${byMac.mac} (direct routing)`;
     return `${name} sent the packet without IP-in-IP to ${directory.describeMac(sighting.linkDestination)}`;
   }
-  if (director && sighting.tunnel.source !== director.address) {
-    return `outer source is ${sighting.tunnel.source}, expected ${name}'s address ${director.address}`;
+  if (director && !isAddressOf(director, sighting.tunnel.source)) {
+    return `outer source is ${sighting.tunnel.source}, expected ${name}'s address ${sighting.tunnel.source.includes(':') ? (director.address6 ?? director.address) : director.address}`;
   }
   if (!directory.realServerByAddress(sighting.tunnel.destination)) {
     const known = directory.realServers.map((server) => `${server.name} ${server.address}`).join(', ');

@@ -6,7 +6,14 @@ import type { DecodedPacket } from '../packets/decoded-packet.js';
 export interface HostIdentity {
   name: string;
   address: string;
+  /** Its IPv6 address, where the segment has an IPv6 side. */
+  address6?: string;
   mac: string;
+}
+
+/** Whether an address is one of the host's (its IPv4 or its IPv6 one). */
+export function isAddressOf(host: HostIdentity | undefined, address: string | undefined): boolean {
+  return host !== undefined && address !== undefined && (host.address === address || host.address6 === address);
 }
 
 /** One capture file, decoded, with where it was taken. */

@@ -7,6 +7,7 @@ import type { Subcommand } from '../shared/command.js';
 import { EXIT_ASSERTION_FAILED, EXIT_OK } from '../shared/exit-codes.js';
 import { parseOptions, wholeNumber } from '../shared/parse-options.js';
 import { liveRunFrom, runOption, runOptionHelp } from './live-run-option.js';
+import { hostPort } from '../../topology/ipv6.js';
 
 export const requestCommand: Subcommand = {
   name: 'request',
@@ -29,7 +30,7 @@ ${runOptionHelp}
     const agent = await ClientAgent.start(runner, namespaceOf(plan, client.name), { portClaims: record.runDir && clientPortClaims(record.runDir) });
     try {
       const outcomes = [];
-      for (let index = 0; index < count; index += 1) outcomes.push(await agent.get(`http://${vip}:${port}/`, 3_000));
+      for (let index = 0; index < count; index += 1) outcomes.push(await agent.get(`http://${hostPort(vip, port)}/`, 3_000));
       const answers = identifyAnswers(plan.topology, outcomes);
       if (values.json) console.log(JSON.stringify(answers, null, 2));
       else

@@ -1,6 +1,7 @@
 // Byte-exact frame builders for tests: real checksums, so tcpdump reads the
 // same files without complaint and the decoder is checked against it.
 import { internetChecksum } from '../byte-fields.js';
+import { parseIpv6 } from '../../topology/ipv6.js';
 
 /** Joins byte arrays; builders compose headers this way. */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
@@ -86,8 +87,43 @@ export function buildUdpDatagram(
 }
 
 function transportChecksum(source: string, destination: string, protocol: number, segment: Uint8Array): number {
-  const pseudoHeader = concatBytes(parseIpv4(source), parseIpv4(destination), Uint8Array.of(0, protocol), uint16(segment.length));
+  // IPv6's pseudo header: both addresses, the 32-bit length, three zero bytes and the protocol.
+  const pseudoHeader = source.includes(':')
+    ? concatBytes(ipv6Bytes(source), ipv6Bytes(destination), uint32(segment.length), Uint8Array.of(0, 0, 0, protocol))
+    : concatBytes(parseIpv4(source), parseIpv4(destination), Uint8Array.of(0, protocol), uint16(segment.length));
   return internetChecksum(concatBytes(pseudoHeader, segment));
+}
+
+/** An IPv6 address's 16 bytes. */
+export function ipv6Bytes(address: string): Uint8Array {
+  const value = parseIpv6(address);
+  if (value === undefined) throw new Error(`not an IPv6 address: ${address}`);
+  return Uint8Array.from({ length: 16 }, (_, index) => Number((value >> BigInt(8 * (15 - index))) & 0xffn));
+}
+
+/** An IPv6 header (no extension headers) in front of `payload`. */
+export function buildIpv6Packet(spec: { source: string; destination: string; nextHeader: number; payload: Uint8Array; hopLimit?: number }): Uint8Array {
+  return concatBytes(Uint8Array.of(0x60, 0, 0, 0), uint16(spec.payload.length), Uint8Array.of(spec.nextHeader, spec.hopLimit ?? 64), ipv6Bytes(spec.source), ipv6Bytes(spec.destination), spec.payload);
+}
+
+/** An IPv6 packet carrying a TCP segment. */
+export function buildTcpIpv6(source: string, destination: string, tcp: TcpSpec): Uint8Array {
+  return buildIpv6Packet({ source, destination, nextHeader: 6, payload: buildTcpSegment(source, destination, tcp) });
+}
+
+/** IPv6 inside IPv6 (next header 41), as the director tunnels an IPv6 VIP to an IPv6 real server. */
+export function buildIp6ip6Packet(outerSource: string, outerDestination: string, inner: Uint8Array): Uint8Array {
+  return buildIpv6Packet({ source: outerSource, destination: outerDestination, nextHeader: 41, payload: inner });
+}
+
+/** IPv6 inside IPv4 (protocol 41), as the director tunnels an IPv6 VIP to an IPv4 real server. */
+export function buildSixInFourPacket(outerSource: string, outerDestination: string, inner: Uint8Array): Uint8Array {
+  return buildIpv4Packet({ source: outerSource, destination: outerDestination, protocol: 41, payload: inner, identification: 0 });
+}
+
+/** An Ethernet frame carrying IPv6. */
+export function ipv6Frame(source: string, destination: string, ipv6: Uint8Array): Uint8Array {
+  return buildEthernetFrame({ source, destination, etherType: 0x86dd, payload: ipv6 });
 }
 
 /** Fields of an IPv4 header (no options). */

@@ -26,7 +26,8 @@ export interface TcpdumpLine {
 }
 
 const MAC = '[0-9a-f]{2}(?::[0-9a-f]{2}){5}';
-const ADDRESS = '\\d+\\.\\d+\\.\\d+\\.\\d+';
+// IPv4, or IPv6 as tcpdump -nn prints it (no dots, so `ADDRESS.PORT` stays unambiguous).
+const ADDRESS = '(?:\\d+\\.\\d+\\.\\d+\\.\\d+|[0-9a-f]*:[0-9a-f:]*)';
 
 /** Parses every packet line of tcpdump's output (the "reading from file" banner is skipped). */
 export function parseTcpdumpOutput(output: string): TcpdumpLine[] {
