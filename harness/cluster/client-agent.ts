@@ -60,6 +60,21 @@ export class ClientAgent {
   }
 
   /**
+   * One request of the service's kind to `url`: a GET (a POST with `uploadBytes`) on a new TCP
+   * connection, or for UDP a datagram to the URL's host and port, its path inside.
+   */
+  request(protocol: 'tcp' | 'udp', url: string, options: { timeoutMs?: number; localPort?: number; localAddress?: string; uploadBytes?: number } = {}): Promise<HttpOutcome> {
+    const { timeoutMs, localPort, localAddress, uploadBytes } = options;
+    if (protocol === 'udp') {
+      const { hostname, port, pathname } = new URL(url);
+      // An IPv6 host comes bracketed out of a URL.
+      return this.udpRequest({ address: hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(port || 80), path: pathname }, options);
+    }
+    if (uploadBytes !== undefined) return this.upload(url, uploadBytes, timeoutMs, localPort, localAddress);
+    return this.get(url, timeoutMs, localPort, localAddress);
+  }
+
+  /**
    * One POST of `uploadBytes` on a new TCP connection (an upload: full-size segments from the
    * client through the tunnel); the outcome says how many bytes the real server received.
    */

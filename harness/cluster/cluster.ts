@@ -190,16 +190,12 @@ export class Cluster {
 
   private requestOnce(url: string, options: RequestOptions, localAddress: string | undefined): Promise<HttpOutcome> {
     const { timeoutMs, fromPort, uploadBytes } = options;
-    if (this.topology.service.protocol === 'udp') {
-      const { hostname, port, pathname } = new URL(url);
-      return this.clientAgent.udpRequest(
-        // An IPv6 host comes bracketed out of a URL.
-        { address: hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(port || 80), path: pathname },
-        { ...(timeoutMs !== undefined && { timeoutMs }), ...(fromPort !== undefined && { localPort: fromPort }), ...(localAddress !== undefined && { localAddress }), ...(uploadBytes !== undefined && { uploadBytes }) },
-      );
-    }
-    if (uploadBytes !== undefined) return this.clientAgent.upload(url, uploadBytes, timeoutMs, fromPort, localAddress);
-    return this.clientAgent.get(url, timeoutMs, fromPort, localAddress);
+    return this.clientAgent.request(this.topology.service.protocol, url, {
+      ...(timeoutMs !== undefined && { timeoutMs }),
+      ...(fromPort !== undefined && { localPort: fromPort }),
+      ...(localAddress !== undefined && { localAddress }),
+      ...(uploadBytes !== undefined && { uploadBytes }),
+    });
   }
 
   /**

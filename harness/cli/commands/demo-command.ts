@@ -1,6 +1,7 @@
 // `lvs-harness demo`: the walkthrough, automated. Build the seed's cluster, show the IPVS
 // table, curl the VIP from the client and show who answered, tear it down.
-import { topologyShares } from '../../topology/topology.js';
+import { clientAddresses, topologyShares } from '../../topology/topology.js';
+import { hostPort } from '../../topology/ipv6.js';
 import { resolve } from 'node:path';
 import { buildCluster } from '../../cluster/build-cluster.js';
 import { describeBody, identifyAnswers, judgeRoundRobin } from '../../verdicts/round-robin.js';
@@ -40,11 +41,13 @@ ${guestOptionsHelp}`,
       try {
         console.log(`\n# ipvsadm -Ln   (on ${cluster.director.name}, namespace ${cluster.namespaceOf(cluster.director.name)})`);
         console.log((await cluster.ipvsTable()).trimEnd());
-        console.log(`\n# curl ${cluster.vipUrl}   (from ${cluster.client.name}, ${cluster.client.address}; a new TCP connection each time)`);
+        const source = clientAddresses(topology)[0]!;
+        const each = topology.service.protocol === 'udp' ? 'a datagram from a new client port each time' : 'a new TCP connection each time';
+        console.log(`\n# ${topology.service.protocol === 'udp' ? 'a UDP request to' : 'curl'} ${cluster.vipUrl}   (from ${cluster.client.name}, ${source}; ${each})`);
         const outcomes = await cluster.request({ count });
         identifyAnswers(topology, outcomes).forEach((answer, index) => {
           const { outcome } = answer;
-          const connection = `${cluster.client.address}:${outcome.localPort ?? '?'}`;
+          const connection = hostPort(source, outcome.localPort ?? '?');
           console.log(`${String(index + 1).padStart(3)}  ${connection.padEnd(22)} ${outcome.ok ? describeBody(outcome.body) : `FAILED: ${outcome.error}`}`);
         });
         const verdict = judgeRoundRobin(topology, outcomes);
