@@ -14,7 +14,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['harness/**/*.test.ts'],
+          include: ['harness/**/*.test.ts', 'scripts/**/*.test.mjs'],
           environment: 'node',
         },
       },

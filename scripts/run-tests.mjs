@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // npm test, after setup: the unit project on the host (no root, no kernel features), the
 // command run as a user on the host (root), then the kernel suites in the chosen kernel
-// (this one if it has IPVS and ipip, else guests, one per core, each with a shard of the
-// files), then examples/configurator-suite
+// (this one if it has IPVS and ipip, else guests, one per core, each with a share of the
+// files balanced by their measured time), then examples/configurator-suite
 // as another project runs it (scripts/test-example.mjs: npm pack, npm install, npm test).
 // Ends with one plain line, "tests: N passed, N failed", and a non-zero exit on any failure.
 // In CI (CI set) each project also writes JUnit XML to reports/junit-<project>.xml.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { $ } from 'zx';
+import { balanceShards, kernelSuiteFiles } from './balance-shards.mjs';
 
 $.verbose = false;
 const vitest = ['node', 'node_modules/vitest/vitest.mjs', 'run', '--configLoader', 'runner'];
@@ -86,12 +87,27 @@ function suiteShard() {
   return shard === undefined ? undefined : Number(shard);
 }
 
-/** The kernel project: its files spread over `shards` guests at once (vitest --shard), the counts summed. */
+/**
+ * Which files each guest runs: balanced by their measured seconds (scripts/kernel-file-seconds.json),
+ * or, when the command names files or filters of its own, vitest's --shard over those.
+ */
+async function kernelShardArguments(shards) {
+  if (shards === 1) return [[]];
+  const filtered = extra.some((arg) => !arg.startsWith('-'));
+  if (filtered) return Array.from({ length: shards }, (_, index) => [`--shard=${index + 1}/${shards}`]);
+  const seconds = JSON.parse(await readFile(new URL('./kernel-file-seconds.json', import.meta.url), 'utf8'));
+  const plan = balanceShards(kernelSuiteFiles('.'), seconds, shards);
+  console.log(`kernel: ${plan.reduce((sum, shard) => sum + shard.files.length, 0)} files over ${shards} guests by measured time: ${plan.map((shard, index) => `${index + 1}: ${shard.files.length} files, about ${shard.seconds} s`).join('; ')}`);
+  return plan.map((shard) => shard.files);
+}
+
+/** The kernel project: its files spread over `shards` guests at once, the counts summed. */
 async function runKernelProject(shards) {
+  const parts = await kernelShardArguments(shards);
   const shardRun = (index) =>
     runProject(
       shards === 1 ? 'kernel' : `kernel, shard ${index}/${shards}`,
-      [...cli, 'run', ...(inCi ? ['--writable', reports] : []), '--', ...vitest, '--project', 'kernel', ...(shards === 1 ? [] : [`--shard=${index}/${shards}`]), ...junitFor(shards === 1 ? 'kernel' : `kernel-${index}`), ...extra],
+      [...cli, 'run', ...(inCi ? ['--writable', reports] : []), '--', ...vitest, '--project', 'kernel', ...parts[index - 1], ...junitFor(shards === 1 ? 'kernel' : `kernel-${index}`), ...extra],
       shards === 1 ? {} : { prefix: `[kernel ${index}/${shards}] `, quietCounts: true },
     );
   const all = await Promise.all(Array.from({ length: shards }, (_, index) => shardRun(index + 1)));

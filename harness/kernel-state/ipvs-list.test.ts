@@ -43,7 +43,8 @@ describe("the director's table as the schedulers walk it", () => {
       '  -> 10.0.0.4:80                  Tunnel  gue:6081:-c   1      0          0',
       '  -> 10.0.0.3:80                  Tunnel  gre:-c        2      1          0',
       '  -> 10.0.0.2:80                  Tunnel  gue:6080:+c   1      0          0',
-      '  -> 10.0.0.6:80                  Route                 1      0          0',
+      '  -> 10.0.0.6:80                  Route   n/a           1      0          0',
+      '  -> 10.0.0.7:80                  Masq    n/a           3      0          0',
     ].join('\n');
     const [listed] = parseIpvsList(text);
     expect(listed!.realServers.map((entry) => [entry.realServer, entry.tunnel, entry.weight, entry.active])).toEqual([
@@ -52,6 +53,7 @@ describe("the director's table as the schedulers walk it", () => {
       ['10.0.0.3:80', 'gre:-c', 2, 1],
       ['10.0.0.2:80', 'gue:6080:+c', 1, 0],
       ['10.0.0.6:80', undefined, 1, 0],
+      ['10.0.0.7:80', undefined, 3, 0],
     ]);
     expect(listedServiceAsRules(listed!).split('\n').slice(1, 5)).toEqual([
       '-a -t 10.0.0.100:80 -r 10.0.0.5:80 -i -w 1',

@@ -46,13 +46,14 @@ export function parseIpvsList(text: string): ListedService[] {
       });
       continue;
     }
-    // With --tun-info a tunnel's encapsulation comes between the method and the weight.
-    const real = /^->\s+(\S+)\s+(\S+)\s+(?:((?:ipip|gue|gre)\S*)\s+)?(\d+)\s+(\d+)\s+(\d+)/.exec(line.trim());
+    // With --tun-info a tunnel's encapsulation comes between the method and the weight (n/a for
+    // direct routing and NAT).
+    const real = /^->\s+(\S+)\s+(\S+)\s+(?:((?:ipip|gue|gre)\S*|n\/a)\s+)?(\d+)\s+(\d+)\s+(\d+)/.exec(line.trim());
     if (real && services.length > 0 && real[1] !== 'RemoteAddress:Port') {
       services[services.length - 1]!.realServers.push({
         realServer: real[1]!,
         forward: real[2]!,
-        ...(real[3] ? { tunnel: real[3] } : {}),
+        ...(real[3] && real[3] !== 'n/a' ? { tunnel: real[3] } : {}),
         weight: Number(real[4]),
         active: Number(real[5]),
         inactive: Number(real[6]),
