@@ -3,9 +3,9 @@
 // did to it: kept (survived), or cut off silently (stalled). Resets are shown by the bug
 // reports that cause them (suites/bugs/moby-31208, keepalived-1225).
 import { describe, expect, it } from 'vitest';
-import { hostNamed } from '../harness/library/index.js';
 import { seedTopology } from './support/topologies.js';
 import { useCluster } from './support/use-cluster.js';
+import { editRealServer } from './support/director-rules.js';
 
 describe("uploads and long-lived connections on the seed's cluster", () => {
   const cluster = useCluster(seedTopology);
@@ -23,16 +23,13 @@ describe("uploads and long-lived connections on the seed's cluster", () => {
     const flow = await cluster().openFlow();
     const own = flow.servedBy!;
     const other = own === 'web1' ? 'web2' : 'web1';
-    const { vip, port } = cluster().topology.service;
-    const setWeight = (name: string, weight: number) =>
-      cluster().exec('lvs', ['ipvsadm', '-e', '-t', `${vip}:${port}`, '-r', `${hostNamed(cluster().topology, name).address}:${port}`, '-i', '-w', String(weight)]);
-    await setWeight(other, 5);
+    await editRealServer(cluster(), other, 5);
     expect(await flow.ask()).toMatchObject({ state: 'survived', servedBy: own });
     // Weight 0 stops new connections, not established ones.
-    await setWeight(own, 0);
+    await editRealServer(cluster(), own, 0);
     expect(await flow.ask()).toMatchObject({ state: 'survived', servedBy: own });
-    await setWeight(own, 1);
-    await setWeight(other, 1);
+    await editRealServer(cluster(), own, 1);
+    await editRealServer(cluster(), other, 1);
     await flow.close();
   });
 

@@ -31,6 +31,9 @@ const BIND_RETRY_MS = 50;
 // The wildcard UDP socket, dual-stack like the TCP one.
 const WILDCARD = '::';
 
+// An IPv4 peer of the dual-stack socket shows as ::ffff:a.b.c.d; logged as plain IPv4.
+const plain = (address) => String(address).replace(/^::ffff:/, '');
+
 const server = createServer((request, response) => {
   const socket = request.socket;
   let received = 0;
@@ -39,8 +42,6 @@ const server = createServer((request, response) => {
   });
   request.on('end', () => {
     const upload = received > 0 ? ` with ${received} bytes` : '';
-    // An IPv4 peer of the dual-stack socket shows as ::ffff:a.b.c.d; logged as plain IPv4.
-    const plain = (address) => String(address).replace(/^::ffff:/, "");
     console.log(`${request.method} ${request.url}${upload} from ${plain(socket.remoteAddress)}:${socket.remotePort} to ${plain(socket.localAddress)}:${socket.localPort}`);
     response.writeHead(200, { 'content-type': 'text/plain', 'x-served-by': name, 'x-received-bytes': String(received), 'content-length': Buffer.byteLength(body) });
     response.end(body);

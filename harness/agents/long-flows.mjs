@@ -5,9 +5,6 @@
 import { connect } from 'node:net';
 import { exchangeOnce, openUdpSocket, requestDatagram } from './udp-exchange.mjs';
 
-/** What became of a flow when it was asked again. */
-export const FLOW_STATES = ['survived', 'reset', 'stalled', 'closed'];
-
 export class LongFlows {
   #flows = new Map();
   #nextId = 1;

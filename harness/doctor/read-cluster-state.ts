@@ -3,7 +3,7 @@
 // process, and inside User-Mode Linux a process costs tens of milliseconds).
 import type { ProcessRunner } from '../process/process-runner.js';
 import { namespaceOf, type ClusterPlan } from '../plan/cluster-plan.js';
-import { clientHost, hostsWithRole, type Host } from '../topology/topology.js';
+import { clientAddresses, hostsWithRole, type Host } from '../topology/topology.js';
 import { readFouPorts, readIpvsRules, readLinks, readRouteDevice, readSysctls, type NamespaceReader } from '../kernel-state/read-kernel-state.js';
 import { DOCTOR_SYSCTL_PATTERN, type HostState } from './host-state.js';
 import type { ClusterState } from './diagnose.js';
@@ -25,15 +25,9 @@ async function readHostState(reader: NamespaceReader, plan: ClusterPlan, host: H
   const [links, sysctls, replyDevice, fouPorts] = await Promise.all([
     readLinks(reader),
     readSysctls(reader, DOCTOR_SYSCTL_PATTERN),
-    host.role === 'real-server' ? readRouteDevice(reader, clientAddressFor(plan), plan.topology.service.vip) : undefined,
+    host.role === 'real-server' ? readRouteDevice(reader, clientAddresses(plan.topology)[0]!, plan.topology.service.vip) : undefined,
     // Where GUE carries the tunnel, which UDP ports decapsulate it.
     gue ? readFouPorts(reader) : undefined,
   ]);
   return { links, sysctls, ...(host.role === 'real-server' && { replyRoute: { device: replyDevice } }), ...(fouPorts && { fouPorts }) };
-}
-
-/** The client's address in the VIP's family: where a real server's replies go. */
-function clientAddressFor(plan: ClusterPlan): string {
-  const client = clientHost(plan.topology);
-  return plan.topology.service.family === 'ipv6' ? (client.address6 ?? client.address) : client.address;
 }

@@ -47,19 +47,19 @@ export function renderHostBatch(plan: ClusterPlan, host: Host): string {
   // An IPv6 VIP: usable at once (no duplicate address detection), and deprecated, so that the
   // kernel never picks it as the source of the host's own packets (the director's tunnel to a
   // real server would leave from the VIP, which the real server holds too, and be dropped).
-  const nodad = service.family === 'ipv6' ? ' nodad preferred_lft 0' : '';
+  const vipFlags = service.family === 'ipv6' ? ' nodad preferred_lft 0' : '';
   // A configurator that sets the VIP or the tunnel does it itself, wrongly too if it is wrong.
   if (host.role === 'director' && !service.vrrp && !configuratorSets(host, 'vip')) {
     // /32 (/128): the VIP is the director's to answer ARP (NDP) for, and must not add a second subnet route.
     // With VRRP, keepalived adds it on the master only, and moves it.
-    commands.push(`addr add ${vip}/${vipPrefix} dev ${uplink}${nodad}`);
+    commands.push(`addr add ${vip}/${vipPrefix} dev ${uplink}${vipFlags}`);
   }
   if (host.role === 'real-server' && !configuratorSets(host, 'tunnel')) {
     // The walkthrough puts the VIP on tunl0 as /24; /32 avoids a subnet route through the
     // tunnel that would compete with the uplink's for replies to the client. An IPv6 VIP goes
     // on the device that takes its tunnel out: ip6tnl0 (over IPv6) or sit0 (over IPv4).
     const device = vipDevice(service);
-    commands.push(`link set ${device} up`, `addr add ${vip}/${vipPrefix} dev ${device}${nodad}`);
+    commands.push(`link set ${device} up`, `addr add ${vip}/${vipPrefix} dev ${device}${vipFlags}`);
     // GRE arrives on a GRE device of the real server's own, with the director's checksum flag
     // (the VIP on tunl0 is local all the same); GUE is UDP to its port, which fou opens and
     // hands the IP-in-IP inside to tunl0.

@@ -6,12 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { hostNamed, readIpvsEntries, type Cluster } from '../../harness/library/index.js';
 import { doctorNotes, loadBugReport } from '../support/bug-reports.js';
 import { useCluster } from '../support/use-cluster.js';
-
-/** Sets a real server's weight on the director (0 quiesces it). */
-async function setWeight(cluster: Cluster, name: string, weight: number): Promise<void> {
-  const { vip, port } = cluster.topology.service;
-  await cluster.exec('lvs', ['ipvsadm', '-e', '-t', `${vip}:${port}`, '-r', `${hostNamed(cluster.topology, name).address}:${port}`, '-i', '-w', String(weight)]);
-}
+import { editRealServer } from '../support/director-rules.js';
 
 /** The client's persistence template on the director: which real server it pins the client to. */
 async function templateTarget(cluster: Cluster): Promise<string | undefined> {
@@ -27,7 +22,7 @@ describe('kube-keepalived-vip#117: persistence keeps sending a client to a quies
     const pinned = await cluster().request({ count: 3 });
     const server = pinned[0]!.servedBy!;
     expect(pinned.map((outcome) => outcome.servedBy)).toEqual([server, server, server]);
-    await setWeight(cluster(), server, 0);
+    await editRealServer(cluster(), server, 0);
     await cluster().stopHttpServer(server);
     const after = await cluster().request({ count: 2, timeoutMs: 1_000 });
     expect(after.map((outcome) => outcome.ok)).toEqual([false, false]);

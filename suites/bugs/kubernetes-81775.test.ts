@@ -3,9 +3,10 @@
 // to 0, while fresh ports go to the other. Fix: expire_nodest_conn 1, under which this kernel
 // schedules such a SYN afresh even with conn_reuse_mode 0.
 import { describe, expect, it } from 'vitest';
-import { hostNamed, type Cluster } from '../../harness/library/index.js';
+import type { Cluster } from '../../harness/library/index.js';
 import { doctorNotes, loadBugReport } from '../support/bug-reports.js';
 import { useCluster } from '../support/use-cluster.js';
+import { editRealServer } from '../support/director-rules.js';
 
 // Outside the range the harness picks ports from (10000-29999): no other request of the run has them.
 const BROKEN_PORT = 31_100;
@@ -16,16 +17,12 @@ async function drainWhatPortReached(cluster: Cluster, port: number): Promise<{ d
   const [first] = await cluster.request({ count: 1, fromPort: port });
   expect(first!.ok, first!.error).toBe(true);
   const drained = first!.servedBy!;
-  const { vip, port: servicePort } = cluster.topology.service;
-  await cluster.exec('lvs', ['ipvsadm', '-e', '-t', `${vip}:${servicePort}`, '-r', `${hostNamed(cluster.topology, drained).address}:${servicePort}`, '-i', '-w', '0']);
+  await editRealServer(cluster, drained, 0);
   return { drained, other: drained === 'web1' ? 'web2' : 'web1' };
 }
 
 async function restoreWeights(cluster: Cluster): Promise<void> {
-  const { vip, port } = cluster.topology.service;
-  for (const server of cluster.topology.service.realServers) {
-    await cluster.exec('lvs', ['ipvsadm', '-e', '-t', `${vip}:${port}`, '-r', `${server.address}:${server.port}`, '-i', '-w', String(server.weight)]);
-  }
+  for (const server of cluster.topology.service.realServers) await editRealServer(cluster, server.host, server.weight);
 }
 
 describe('kubernetes#81775: conn_reuse_mode 0 sends a reused client port to a real server at weight 0', () => {
