@@ -152,7 +152,7 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
     await stage('host-commands', 'ran the hosts\' extra commands', async () => {
       // A host with a configurator runs its commands after it (stage configurators): they break what it made.
       for (const host of topology.hosts.filter((candidate) => !candidate.configurator)) {
-        for (const argv of host.commands) await runner.run(argv, { netns: namespaceOf(plan, host.name) });
+        for (const argv of host.commands) await runner.run(argv, { netns: namespaceOf(plan, host.name), sysfs: true });
       }
     });
     const httpServers = new HttpServerSet(runner, plan, runDir, options.detachable);

@@ -163,7 +163,8 @@ export class Cluster {
 
   /** Runs a command inside a host's namespace. */
   exec(hostName: string, argv: readonly string[], options: Omit<RunOptions, 'netns'> = {}): Promise<CommandResult> {
-    return this.runner.run(argv, { ...options, netns: this.namespaceOf(hostName) });
+    // A suite's or a person's command: the namespace's own /sys too, unless it says otherwise.
+    return this.runner.run(argv, { sysfs: true, ...options, netns: this.namespaceOf(hostName) });
   }
 
   /** The VIP's URL, as the walkthrough's `curl 192.168.73.120`. */

@@ -75,7 +75,7 @@ export class Configurators {
     const sysctls = ownSysctlsAfterConfigurator(host);
     try {
       if (sysctls.length > 0) await this.runner.run(sysctlCommand(sysctls), { netns });
-      for (const argv of host.commands) await this.runner.run(argv, { netns });
+      for (const argv of host.commands) await this.runner.run(argv, { netns, sysfs: true });
     } catch (error) {
       // Not the configurator's failure: the topology's own settings, and a build error like any host's.
       throw new OwnSettingsError(`${host.name}'s own sysctls and commands, after its configurator: ${(error as Error).message}`, { cause: error });
@@ -88,13 +88,13 @@ export class Configurators {
     const env = configuratorEnvironment(this.plan, host, { topologyJson: topologyFile, runDir: this.runDir });
     const logFile = join(this.runDir, `configurator-${host.name}.log`);
     if (configurator.daemon) {
-      const daemon = await startManagedProcess(this.runner, configurator.argv, { netns, label: `the configurator on ${host.name}`, logFile, env, cwd: configurator.cwd, detached: this.detached });
+      const daemon = await startManagedProcess(this.runner, configurator.argv, { netns, sysfs: true, label: `the configurator on ${host.name}`, logFile, env, cwd: configurator.cwd, detached: this.detached });
       this.daemons.set(host.name, daemon);
       // A teardown that began while it was starting has not seen it: stop it here.
       if (this.stopping) await this.stopAll();
       return;
     }
-    const result = await this.runner.run(configurator.argv, { netns, env, cwd: configurator.cwd, timeoutMs: configurator.timeoutSeconds * 1000, allowFailure: true });
+    const result = await this.runner.run(configurator.argv, { netns, sysfs: true, env, cwd: configurator.cwd, timeoutMs: configurator.timeoutSeconds * 1000, allowFailure: true });
     await appendFile(logFile, `$ ${quoteCommand(configurator.argv)}\n${result.stdout}${result.stderr}exit ${result.exitCode}\n`);
     if (result.exitCode !== 0) {
       // Its stdout too: a script often says what went wrong there.

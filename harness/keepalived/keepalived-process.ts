@@ -36,7 +36,7 @@ export class KeepalivedProcess {
   /** Starts keepalived; readiness is the caller's (the IPVS table, the VIP), not a line. */
   static async spawn(runner: ProcessRunner, options: KeepalivedSpawnOptions): Promise<KeepalivedProcess> {
     const { director, netns, argv, logFile, detached } = options;
-    return new KeepalivedProcess(director, netns, await startManagedProcess(runner, argv, { netns, label: `keepalived on ${director}`, logFile, detached, formatLine: withoutLogDate }));
+    return new KeepalivedProcess(director, netns, await startManagedProcess(runner, argv, { netns, sysfs: true, label: `keepalived on ${director}`, logFile, detached, formatLine: withoutLogDate }));
   }
 
   get pid(): number | undefined {

@@ -1,6 +1,6 @@
 // The one place that asks a namespace's kernel for its state: addresses, neighbours, routes,
 // sysctls, the IPVS rules, listing and connections. Each read is one process in the namespace
-// (`ip -n NS` where iproute2 can, no `ip netns exec`), parsed by this folder's pure readers.
+// (`ip -n NS` where iproute2 can, otherwise `nsenter --net`, never `ip netns exec`), parsed by this folder's pure readers.
 // The build, the doctor, keepalived, failover and the distribution check all read through here.
 import type { ProcessRunner } from '../process/process-runner.js';
 import { ipv4Addresses, neighbourMac, parseLinkStates, routeDevice, type LinkState } from './ip-json.js';

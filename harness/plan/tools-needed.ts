@@ -4,7 +4,7 @@
 import type { AssertionName, Topology } from '../topology/topology.js';
 
 /** The tools every build runs, in whichever kernel. */
-export const BUILD_TOOLS: readonly string[] = ['ip', 'ipvsadm', 'ipvsadm-restore', 'ipvsadm-save', 'sysctl'];
+export const BUILD_TOOLS: readonly string[] = ['ip', 'nsenter', 'ipvsadm', 'ipvsadm-restore', 'ipvsadm-save', 'sysctl'];
 
 /** What a capture runs (the TUN contract, `lvs-harness capture`). */
 export const CAPTURE_TOOLS: readonly string[] = ['tcpdump'];

@@ -22,7 +22,7 @@ async function folderWith(tools: string[], notExecutable: string[] = []): Promis
 }
 
 beforeAll(async () => {
-  bin = await folderWith(['ip', 'node'], ['ipvsadm']);
+  bin = await folderWith(['ip', 'nsenter', 'node'], ['ipvsadm']);
   sbin = await folderWith(['sysctl', 'ipvsadm-save']);
 });
 afterAll(async () => {

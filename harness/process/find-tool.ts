@@ -10,6 +10,7 @@ export const TOOL_PACKAGES: Record<string, string> = {
   'ipvsadm-restore': 'ipvsadm',
   'ipvsadm-save': 'ipvsadm',
   sysctl: 'procps',
+  nsenter: 'util-linux',
   modprobe: 'kmod',
   tcpdump: 'tcpdump',
   keepalived: 'keepalived',

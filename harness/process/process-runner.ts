@@ -8,8 +8,10 @@ import { CommandJournal } from './command-journal.js';
 import { RunningProcess } from './running-process.js';
 
 export interface RunOptions {
-  /** Run inside this network namespace (through `ip netns exec`). */
+  /** Run inside this network namespace (see inNamespace for how it is entered). */
   netns?: string;
+  /** Give it the namespace's own /sys as well (`ip netns exec`): for commands that are not the harness's own. */
+  sysfs?: boolean;
   /** Written to the command's standard input, e.g. an `ip -batch -` script. */
   input?: string;
   timeoutMs?: number;
@@ -29,6 +31,8 @@ export interface CommandResult {
 
 export interface SpawnOptions {
   netns?: string;
+  /** As RunOptions.sysfs. */
+  sysfs?: boolean;
   /** A short name for messages, e.g. "HTTP server on web1". */
   label: string;
   /** Where the process's output is written as it comes, for evidence. */
@@ -53,7 +57,7 @@ export class ProcessRunner {
 
   /** Runs a command to completion. */
   async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
-    const fullArgv = inNamespace(argv, options.netns);
+    const fullArgv = inNamespace(argv, options.netns, options.sysfs);
     const [file, ...args] = fullArgv as [string, ...string[]];
     const entry = this.journal.record({ argv: fullArgv, input: options.input, background: false, startedAt: Date.now() });
     const result = await execa(file, args, {
@@ -91,8 +95,8 @@ export class ProcessRunner {
    * Starts a process that outlives this one (a server of a cluster left up): its own session,
    * output to a file, no pipes back to us. Resolves with its pid.
    */
-  async spawnDetached(argv: readonly string[], options: { netns?: string; logFile: string; env?: Record<string, string>; cwd?: string }): Promise<number> {
-    const fullArgv = inNamespace(argv, options.netns);
+  async spawnDetached(argv: readonly string[], options: { netns?: string; sysfs?: boolean; logFile: string; env?: Record<string, string>; cwd?: string }): Promise<number> {
+    const fullArgv = inNamespace(argv, options.netns, options.sysfs);
     const [file, ...args] = fullArgv as [string, ...string[]];
     this.journal.record({ argv: fullArgv, background: true, startedAt: Date.now() });
     const log = await open(options.logFile, 'a');
@@ -113,7 +117,8 @@ export class ProcessRunner {
 
   /** Runs a command with the terminal (stdin, stdout, stderr) handed to it; resolves with its exit code. */
   async runInteractive(argv: readonly string[], options: { netns?: string; env?: Record<string, string> } = {}): Promise<number> {
-    const fullArgv = inNamespace(argv, options.netns);
+    // A person's command: it may look at /sys/class/net, so the namespace's own /sys too.
+    const fullArgv = inNamespace(argv, options.netns, true);
     const [file, ...args] = fullArgv as [string, ...string[]];
     const entry = this.journal.record({ argv: fullArgv, background: false, startedAt: Date.now() });
     interactiveChildren += 1;
@@ -128,7 +133,7 @@ export class ProcessRunner {
 
   /** Starts a long-lived process (a server, an agent); the caller owns stopping it. */
   spawn(argv: readonly string[], options: SpawnOptions): RunningProcess {
-    const fullArgv = inNamespace(argv, options.netns);
+    const fullArgv = inNamespace(argv, options.netns, options.sysfs);
     const [file, ...args] = fullArgv as [string, ...string[]];
     this.journal.record({ argv: fullArgv, background: true, startedAt: Date.now() });
     const child = execa(file, args, {
@@ -142,7 +147,15 @@ export class ProcessRunner {
   }
 }
 
-/** Wraps a command so it runs inside a namespace; no shell is involved. */
-export function inNamespace(argv: readonly string[], netns: string | undefined): readonly string[] {
-  return netns ? ['ip', 'netns', 'exec', netns, ...argv] : argv;
+/**
+ * Wraps a command so it runs inside a namespace; no shell is involved. The harness's own tools
+ * (ip, sysctl, ipvsadm, tcpdump, its agents) need only the network namespace, and `nsenter
+ * --net` gives just that: /proc/sys/net and every socket follow it. `ip netns exec` also makes
+ * a mount namespace and mounts a /sys of the namespace's devices, which a configurator, a
+ * daemon or a person's command may read; inside User-Mode Linux that costs about 200 ms more a
+ * process, so it is kept for them (`sysfs`).
+ */
+export function inNamespace(argv: readonly string[], netns: string | undefined, sysfs = false): readonly string[] {
+  if (!netns) return argv;
+  return sysfs ? ['ip', 'netns', 'exec', netns, ...argv] : ['nsenter', `--net=/run/netns/${netns}`, '--', ...argv];
 }

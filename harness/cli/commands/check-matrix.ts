@@ -2,7 +2,7 @@
 // after the other (each a child `check --json --kernel K`, so every run owns and removes its
 // own cluster and guest), then one table of property by kernel.
 import { execa } from 'execa';
-import { fileURLToPath } from 'node:url';
+import { cliEntry } from '../shared/cli-entry.js';
 import { formatKernelMatrix, kernelMatrixExitCode, kernelMatrixJson, type KernelColumn } from '../../checks/kernel-matrix.js';
 import type { CheckReportJson } from '../../checks/check-report-json.js';
 import { say } from '../shared/say.js';
@@ -17,7 +17,7 @@ export interface KernelMatrixRun {
 
 /** Runs the check in each kernel, prints the table (or JSON), returns the matrix's exit code. */
 export async function runKernelMatrix(run: KernelMatrixRun): Promise<number> {
-  const self = fileURLToPath(new URL('../main.js', import.meta.url));
+  const self = cliEntry();
   const columns: KernelColumn[] = [];
   for (const [index, kernel] of run.kernels.entries()) {
     say(`kernel matrix ${index + 1}/${run.kernels.length}: --kernel ${kernel}`);

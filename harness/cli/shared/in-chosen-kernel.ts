@@ -1,6 +1,6 @@
 // Runs work in the kernel chosen for clusters: here when this kernel can, otherwise by
 // running the same lvs-harness command again inside the chosen guest.
-import { fileURLToPath } from 'node:url';
+import { cliEntry } from './cli-entry.js';
 import { chooseKernel, type KernelChoice } from '../../kernel/choose-kernel.js';
 import { runGuestJob, type GuestJob } from '../../kernel/guest-job.js';
 import { placementNamed } from '../../kernel/placements.js';
@@ -19,7 +19,7 @@ export async function inChosenKernel(args: readonly string[], here: () => Promis
   if (choice.kind === 'current') return here();
   const backend = placementNamed(choice.placement)?.backend;
   if (!backend) throw new Error(`the chosen placement ${choice.placement} has no guest backend`);
-  const self = fileURLToPath(new URL('../main.js', import.meta.url));
+  const self = cliEntry();
   const result = await runGuestJob(backend, guestJobFor([process.execPath, self, ...args], settings, choice));
   if (result.outputDir) say(`the guest's evidence is kept in ${result.outputDir}`);
   return result.exitCode;
