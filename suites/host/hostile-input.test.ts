@@ -6,7 +6,7 @@
 // built or left behind: no namespace, no User-Mode Linux kernel, no exchange or run folder.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dir as tempDir, type DirectoryResult } from 'tmp-promise';
@@ -304,9 +304,16 @@ describe('lvs-harness refuses what it cannot read or run, saying why', () => {
   });
 
   it('a missing tool (no linux.uml on PATH, User-Mode Linux forced): names the package to install', async () => {
-    // linux.uml is in /usr/bin: a PATH of root's sbin folders alone has every build tool but not it.
-    const { stderr } = await refused(['demo'], { env: environment({ PATH: '/usr/sbin:/sbin', LVS_HARNESS_KERNEL: 'uml' }) });
-    expect(stderr).toContain('User-Mode Linux is not installed');
-    expect(stderr).toContain('apt-get install -y user-mode-linux');
+    // linux.uml is in /usr/bin: root's sbin folders hold every build tool but nsenter (also in
+    // /usr/bin), which a folder of its own lends, and not linux.uml.
+    const lender = await tempDir({ unsafeCleanup: true, mode: 0o755 });
+    try {
+      await symlink(findTool('nsenter')!, join(lender.path, 'nsenter'));
+      const { stderr } = await refused(['demo'], { env: environment({ PATH: `${lender.path}:/usr/sbin:/sbin`, LVS_HARNESS_KERNEL: 'uml' }) });
+      expect(stderr).toContain('User-Mode Linux is not installed');
+      expect(stderr).toContain('apt-get install -y user-mode-linux');
+    } finally {
+      await lender.cleanup();
+    }
   });
 });
