@@ -152,8 +152,8 @@ export class ProcessRunner {
  * (ip, sysctl, ipvsadm, tcpdump, its agents) need only the network namespace, and `nsenter
  * --net` gives just that: /proc/sys/net and every socket follow it. `ip netns exec` also makes
  * a mount namespace and mounts a /sys of the namespace's devices, which a configurator, a
- * daemon or a person's command may read; inside User-Mode Linux that costs about 200 ms more a
- * process, so it is kept for them (`sysfs`).
+ * daemon or a person's command may read, so it is kept for them (`sysfs`); the harness's own
+ * processes are spared that work, each a round of mount calls through User-Mode Linux.
  */
 export function inNamespace(argv: readonly string[], netns: string | undefined, sysfs = false): readonly string[] {
   if (!netns) return argv;
