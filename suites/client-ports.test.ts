@@ -31,7 +31,7 @@ describe("a client port the director remembers, on the seed's cluster", () => {
     await cluster().exec(cluster().director.name, ['ipvsadm', '-d', '-t', `${vip}:${port}`, '-r', `${rememberedAddress}:${port}`]);
     const [dropped] = await cluster().request({ count: 1, fromPort: REUSED_PORT, timeoutMs: 1_000 });
     expect(dropped!.ok, 'a reused client port whose real server was taken out gets no answer').toBe(false);
-    expect(dropped!.error).toMatch(/UND_ERR_CONNECT_TIMEOUT/);
+    expect(dropped!.error).toMatch(/^CONNECT_TIMEOUT/);
     // The same moment, a port of the harness's choosing is scheduled afresh.
     const fresh = await cluster().request({ count: 2, timeoutMs: 1_000 });
     expect(fresh.map((outcome) => outcome.servedBy)).toEqual([other, other]);

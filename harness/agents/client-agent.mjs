@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The client host's agent: it lives in the client's namespace and makes HTTP requests there
-// with undici, one new TCP connection per request (IPVS schedules connections, not requests),
+// (http-request.mjs), one new TCP connection per request (IPVS schedules connections, not requests),
 // UDP requests (a datagram from a new port, and its answer), and long-lived flows.
 // It speaks JSON lines on stdin/stdout so one process start serves a whole run: inside
 // User-Mode Linux a Node start costs over a second. Each connection's source port is the
@@ -9,8 +9,8 @@
 import { createSocket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { Client, buildConnector } from 'undici';
 import { ClientPorts } from './client-ports.mjs';
+import { requestOnce } from './http-request.mjs';
 import { LongFlows } from './long-flows.mjs';
 import { udpRequest } from './udp-exchange.mjs';
 
@@ -26,81 +26,6 @@ async function fromFreePort(request, attempt) {
     const outcome = await attempt(ports.next());
     if (!outcome.error?.startsWith('EADDRINUSE') || tries === PORT_ATTEMPTS) return outcome;
   }
-}
-
-async function fetchOnce({ url, timeoutMs = 5_000, localAddress, uploadBytes }, localPort) {
-  const started = performance.now();
-  const origin = new URL(url).origin;
-  // A connector of our own, bound to the chosen port; the connect timeout belongs to it.
-  const baseConnector = buildConnector({ timeout: timeoutMs, localPort });
-  const client = new Client(origin, {
-    // The source address, for a client holding several (undici hands it to net.connect).
-    ...(localAddress ? { localAddress } : {}),
-    pipelining: 0,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    connect: (connectOptions, callback) =>
-      baseConnector(connectOptions, (error, socket) => {
-        if (socket) closeAfterServer(socket);
-        callback(error, socket);
-      }),
-  });
-  try {
-    const { pathname, search } = new URL(url);
-    // An upload is a POST of that many bytes: full-size segments from the client through the tunnel.
-    const upload = uploadBytes !== undefined ? { method: 'POST', body: Buffer.alloc(uploadBytes, '.') } : { method: 'GET' };
-    const response = await client.request({ ...upload, path: pathname + search, headers: { connection: 'close' } });
-    const body = await response.body.text();
-    const received = response.headers['x-received-bytes'];
-    return {
-      ok: true,
-      status: response.statusCode,
-      body,
-      servedBy: response.headers['x-served-by'],
-      ...(uploadBytes !== undefined ? { sentBytes: uploadBytes, receivedBytes: Number(received) } : {}),
-      localPort,
-      localAddress,
-      ms: performance.now() - started,
-    };
-  } catch (error) {
-    return { ok: false, error: `${error.code ?? error.name}: ${error.message}`, localPort, localAddress, ms: performance.now() - started };
-  } finally {
-    await client.close().catch(() => client.destroy());
-  }
-}
-
-// The server closes first. undici closes the socket the moment the response is complete, often
-// before the server's FIN has arrived; the client's kernel then holds the port in TIME_WAIT for a
-// minute and refuses to connect from it again (EADDRNOTAVAIL), which is not what a request that
-// reuses a port means to show (the director's memory of it). So when undici is done with the
-// socket, it is read to the server's FIN before it is closed, within a bound.
-const SERVER_CLOSE_BOUND_MS = 1_000;
-
-function closeAfterServer(socket) {
-  const destroyNow = socket.destroy.bind(socket);
-  let pendingClose;
-  socket.destroy = (error) => {
-    if (pendingClose) {
-      // undici's client.close() destroys again, and the close already pending stands for it; a
-      // socket error (a reset while waiting) ends the wait at once.
-      if (error && !String(error.code ?? '').startsWith('UND_ERR')) pendingClose(error);
-      return socket;
-    }
-    // Only undici's 'done, reset' (UND_ERR_INFO) waits; a failure closes at once.
-    if (error?.code !== 'UND_ERR_INFO' || socket.readableEnded || socket.destroyed) return destroyNow(error);
-    socket.removeAllListeners('readable');
-    socket.on('data', () => {});
-    socket.resume();
-    pendingClose = (reason) => {
-      clearTimeout(bound);
-      pendingClose = undefined;
-      destroyNow(reason);
-    };
-    const bound = setTimeout(() => pendingClose?.(error), SERVER_CLOSE_BOUND_MS);
-    socket.once('end', () => pendingClose?.(error));
-    socket.once('close', () => clearTimeout(bound));
-    return socket;
-  };
 }
 
 // One UDP datagram (a broadcast marker that every capture on the segment will see), so the
@@ -121,7 +46,7 @@ function sendDatagram({ address, port, payload }) {
 
 const flows = new LongFlows();
 const operations = {
-  get: (message) => fromFreePort(message, (localPort) => fetchOnce(message, localPort)),
+  get: (message) => fromFreePort(message, (localPort) => requestOnce({ ...message, localPort })),
   'udp-request': (message) => fromFreePort(message, (localPort) => udpRequest({ ...message, localPort })),
   udp: sendDatagram,
   'flow-open': (message) => fromFreePort(message, (localPort) => flows.open({ ...message, localPort })),

@@ -3,6 +3,7 @@
 // out, a director failing over, an idle timeout passing) did to it. HTTP/1.1 by hand over a
 // plain socket, because an HTTP client library reconnects on its own and would hide a reset.
 import { connect } from 'node:net';
+import { parseResponse } from './http-response.mjs';
 import { exchangeOnce, openUdpSocket, requestDatagram } from './udp-exchange.mjs';
 
 export class LongFlows {
@@ -69,7 +70,7 @@ function openTcpFlow({ address, port, localAddress, localPort, path, timeoutMs }
     const socket = connect({ host: address, port, localPort, ...(localAddress ? { localAddress } : {}) });
     const timer = setTimeout(() => {
       socket.destroy();
-      resolve({ ok: false, error: `UND_ERR_CONNECT_TIMEOUT: no connection within ${timeoutMs} ms` });
+      resolve({ ok: false, error: `CONNECT_TIMEOUT: no connection within ${timeoutMs} ms` });
     }, timeoutMs);
     socket.once('error', (error) => {
       clearTimeout(timer);
@@ -83,7 +84,7 @@ function openTcpFlow({ address, port, localAddress, localPort, path, timeoutMs }
   });
 }
 
-/** Requests on one kept-alive connection, one at a time; a response is read by its Content-Length. */
+/** Requests on one kept-alive connection, one at a time; a response is read to its end (http-response.mjs). */
 function tcpAsker(socket, address, path) {
   let buffered = Buffer.alloc(0);
   let ended = false;
@@ -112,7 +113,7 @@ function tcpAsker(socket, address, path) {
         };
         const check = () => {
           if (failure) return finish({ ok: false, state: /ECONNRESET|EPIPE/.test(failure.code ?? '') ? 'reset' : 'closed', error: `${failure.code ?? failure.name}: ${failure.message}` });
-          const response = parseResponse(buffered);
+          const response = parseResponse(buffered, ended);
           if (response) {
             buffered = buffered.subarray(response.length);
             return finish({ ok: true, state: 'survived', status: response.status, servedBy: response.servedBy, body: response.body });
@@ -126,21 +127,5 @@ function tcpAsker(socket, address, path) {
       });
     },
     close: () => socket.destroy(),
-  };
-}
-
-/** A whole HTTP/1.1 response at the front of `buffer`, or undefined while it is incomplete. */
-function parseResponse(buffer) {
-  const headerEnd = buffer.indexOf('\r\n\r\n');
-  if (headerEnd < 0) return undefined;
-  const head = buffer.subarray(0, headerEnd).toString('latin1');
-  const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
-  const total = headerEnd + 4 + length;
-  if (buffer.length < total) return undefined;
-  return {
-    length: total,
-    status: Number(/^HTTP\/1\.\d (\d{3})/.exec(head)?.[1]),
-    servedBy: /\r\nx-served-by:\s*(\S+)/i.exec(head)?.[1],
-    body: buffer.subarray(headerEnd + 4, total).toString('utf8'),
   };
 }

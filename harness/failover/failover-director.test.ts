@@ -17,7 +17,7 @@ const lvs1Mac = '02:4c:c0:a8:49:64';
 const lvs2Mac = '02:4c:c0:a8:49:65';
 
 const ok = (server: string): HttpOutcome => ({ ok: true, status: 200, body: `this is ${server}\n`, ms: 5 });
-const timedOut: HttpOutcome = { ok: false, error: 'UND_ERR_CONNECT_TIMEOUT: Connect Timeout Error', ms: 500 };
+const timedOut: HttpOutcome = { ok: false, error: 'CONNECT_TIMEOUT: no connection within 500 ms', ms: 500 };
 const request = (startedMs: number, endedMs: number, outcome: HttpOutcome): TimedOutcome => ({ startedMs, endedMs, outcome });
 
 const failover: VipHandoverObservation = {
@@ -107,7 +107,7 @@ describe('judging a director failover', () => {
 
   it('fails when new connections fail or do not go through the new holder', () => {
     expect(judgeVipHandover(topology, { ...failover, after: [ok('web1'), timedOut] }).message).toBe(
-      'the VIP moved to lvs2, but 1 of 2 new connections after the handover failed (UND_ERR_CONNECT_TIMEOUT: Connect Timeout Error)',
+      'the VIP moved to lvs2, but 1 of 2 new connections after the handover failed (CONNECT_TIMEOUT: no connection within 500 ms)',
     );
     expect(judgeVipHandover(topology, { ...failover, connectionsThrough: { lvs1: 4, lvs2: 0 } }).message).toBe(
       "only 0 of the 4 connections after the handover went through lvs2's IPVS (through lvs1 4)",

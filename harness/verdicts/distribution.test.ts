@@ -9,7 +9,7 @@ function destinations(...weights: number[]): Destination[] {
 }
 
 function input(scheduler: Scheduler, dests: Destination[], answers: Array<string | undefined>, sources: string[] = ['192.168.73.50'], extra: Partial<DistributionInput> = {}): DistributionInput {
-  const connections: JudgedConnection[] = answers.map((server, index) => ({ source: sources[index % sources.length]!, port: 10000 + index, server, ...(server ? {} : { error: 'UND_ERR_CONNECT_TIMEOUT' }) }));
+  const connections: JudgedConnection[] = answers.map((server, index) => ({ source: sources[index % sources.length]!, port: 10000 + index, server, ...(server ? {} : { error: 'CONNECT_TIMEOUT' }) }));
   return { scheduler, vip: '192.168.73.120', destinations: dests, connections, ...extra };
 }
 
@@ -162,11 +162,11 @@ describe('judging a distribution by the scheduler\'s promise', () => {
     const verdict = judgeDistribution(input('rr', destinations(1, 1), ['web2', undefined, 'web2', undefined]));
     expect(verdict.ok).toBe(false);
     expect(verdict.message).toContain('2 of 4 connections broke');
-    expect(verdict.message).toContain('connection 2. 192.168.73.50:10001 got no answer (UND_ERR_CONNECT_TIMEOUT); rr promised web1');
-    expect(verdict.message).toContain('connection 4. 192.168.73.50:10003 got no answer (UND_ERR_CONNECT_TIMEOUT); rr promised web1');
+    expect(verdict.message).toContain('connection 2. 192.168.73.50:10001 got no answer (CONNECT_TIMEOUT); rr promised web1');
+    expect(verdict.message).toContain('connection 4. 192.168.73.50:10003 got no answer (CONNECT_TIMEOUT); rr promised web1');
     // The very first connection lost: the position is still followed.
     const first = judgeDistribution(input('rr', destinations(1, 1), [undefined, 'web1', undefined, 'web1']));
     expect(first.message).toContain('2 of 4 connections broke');
-    expect(first.message).toContain('connection 3. 192.168.73.50:10002 got no answer (UND_ERR_CONNECT_TIMEOUT); rr promised web2');
+    expect(first.message).toContain('connection 3. 192.168.73.50:10002 got no answer (CONNECT_TIMEOUT); rr promised web2');
   });
 });

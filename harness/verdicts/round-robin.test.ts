@@ -6,7 +6,7 @@ import type { HttpOutcome } from '../traffic/http-outcome.js';
 const topology = testTopology();
 
 const from = (server: string): HttpOutcome => ({ ok: true, status: 200, body: `this is ${server}\n`, ms: 1 });
-const timeout: HttpOutcome = { ok: false, error: 'UND_ERR_CONNECT_TIMEOUT: Connect Timeout Error', ms: 1500 };
+const timeout: HttpOutcome = { ok: false, error: 'CONNECT_TIMEOUT: no connection within 1500 ms', ms: 1500 };
 
 describe('judging round-robin', () => {
   it('passes answers that alternate with equal shares', () => {
@@ -20,7 +20,7 @@ describe('judging round-robin', () => {
     expect(verdict.ok).toBe(false);
     expect(verdict.message).toContain('2 of 4 connections got no answer');
     expect(verdict.message).toContain('web2 answered fewer than 2');
-    expect(verdict.message).toContain('Connect Timeout');
+    expect(verdict.message).toContain('CONNECT_TIMEOUT: no connection within 1500 ms');
   });
 
   it('fails when one server takes every connection', () => {
