@@ -13,6 +13,9 @@ export interface HostState {
   fouPorts?: number[];
 }
 
-/** The sysctls the doctor judges, as a sysctl --pattern. */
-export const DOCTOR_SYSCTL_PATTERN =
-  '^net\\.ipv4\\.(ip_forward|conf\\.[^.]+\\.(rp_filter|arp_ignore|arp_announce|send_redirects)|vs\\.(conn_reuse_mode|expire_nodest_conn|expire_quiescent_template))$';
+/** The sysctls the doctor judges, as files under /proc/sys (every device's, by glob). */
+export const DOCTOR_SYSCTL_FILES = [
+  'net/ipv4/ip_forward',
+  ...['rp_filter', 'arp_ignore', 'arp_announce', 'send_redirects'].map((name) => `net/ipv4/conf/*/${name}`),
+  ...['conn_reuse_mode', 'expire_nodest_conn', 'expire_quiescent_template'].map((name) => `net/ipv4/vs/${name}`),
+];

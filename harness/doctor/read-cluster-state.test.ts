@@ -11,9 +11,11 @@ class ScriptedRunner extends ProcessRunner {
     super();
   }
   override async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
-    const netns = options.netns ?? (argv[1] === '-n' ? argv[2] : argv[2] === '-n' ? argv[3] : undefined);
+    const netns = options.netns;
     this.ran.push({ argv: argv.join(' '), netns });
-    const stdout = argv[0] === 'ipvsadm-save' ? (this.saves.get(netns ?? '') ?? '') : argv[0] === 'ip' ? '[]' : '';
+    // The host's one read: its script's sections, a director's IPVS rules last.
+    const script = argv[2] ?? '';
+    const stdout = ['[]', '@@lvs-harness-section sysctls', 'net/ipv4/conf/all/rp_filter:2', ...(script.includes('ipvsadm-save -n') ? ['@@lvs-harness-section ipvs', this.saves.get(netns ?? '') ?? ''] : [])].join('\n');
     return { exitCode: 0, stdout, stderr: '', durationMs: 0 };
   }
 }
@@ -25,12 +27,15 @@ describe("the doctor's reading of a live cluster", () => {
     const plan = planCluster({ ...seed, hosts: [...seed.hosts, backup] }, 'feedf00d');
     const master = plan.hostNamespaces.get('lvs')!;
     const second = plan.hostNamespaces.get('lvs2')!;
-    const runner = new ScriptedRunner(new Map([[master, 'master table\n'], [second, 'backup table\n']]));
+    const runner = new ScriptedRunner(new Map([[master, 'master table'], [second, 'backup table']]));
 
     const state = await readClusterState(runner, plan);
 
-    expect(runner.ran.filter((entry) => entry.argv.startsWith('ipvsadm-save')).map((entry) => entry.netns).sort()).toEqual([master, second].sort());
-    expect(state.ipvsSaves).toEqual(new Map([['lvs', 'master table\n'], ['lvs2', 'backup table\n']]));
+    expect(runner.ran.filter((entry) => entry.argv.includes('ipvsadm-save')).map((entry) => entry.netns).sort()).toEqual([master, second].sort());
+    expect(state.ipvsSaves).toEqual(new Map([['lvs', 'master table'], ['lvs2', 'backup table']]));
+    // One process per host, every host read.
+    expect(runner.ran.map((entry) => entry.netns).sort()).toEqual([...plan.hostNamespaces.values()].sort());
+    expect(state.hosts.get('web1')!.sysctls).toEqual({ 'net.ipv4.conf.all.rp_filter': '2' });
     expect(state.uplink).toBe(plan.uplink);
   });
 });

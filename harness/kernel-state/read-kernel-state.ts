@@ -3,22 +3,16 @@
 // (`ip -n NS` where iproute2 can, otherwise `nsenter --net`, never `ip netns exec`), parsed by this folder's pure readers.
 // The build, the doctor, keepalived, failover and the distribution check all read through here.
 import type { ProcessRunner } from '../process/process-runner.js';
-import { ipv4Addresses, neighbourMac, parseLinkStates, routeDevice, type LinkState } from './ip-json.js';
+import { ipv4Addresses, neighbourMac, parseLinkStates, routeDevice } from './ip-json.js';
 import { parseIpvsConnections, parseIpvsEntries, type IpvsConnection } from './ipvs-connections.js';
 import { parseIpvsList, type ListedService } from './ipvs-list.js';
 import { parseIpvsSave, type IpvsRealServerEntry } from './ipvs-save.js';
-import { sysctlValues } from './sysctl-lines.js';
+import { hostSnapshotScript, parseHostSnapshot, type HostSnapshotRequest } from './host-snapshot.js';
 
 /** A namespace to read, and the runner that runs the reads. */
 export interface NamespaceReader {
   runner: ProcessRunner;
   netns: string;
-}
-
-/** The links of the namespace (or one device) with their state and IPv4 addresses. */
-export async function readLinks({ runner, netns }: NamespaceReader, device?: string): Promise<LinkState[]> {
-  const shown = await runner.run(['ip', '-n', netns, '-j', 'addr', 'show', ...(device ? ['dev', device] : [])]);
-  return parseLinkStates(shown.stdout);
 }
 
 /** The IPv4 addresses of one device, without prefix. */
@@ -31,18 +25,6 @@ export async function readIpv4Addresses({ runner, netns }: NamespaceReader, devi
 export async function readNeighbourMac({ runner, netns }: NamespaceReader, address: string): Promise<string | undefined> {
   const shown = await runner.run(['ip', '-n', netns, '-j', 'neigh', 'show', address]);
   return neighbourMac(shown.stdout, address);
-}
-
-/** The device the kernel picks for a packet to `to` from `from` (`ip route get`), undefined when there is no route. */
-export async function readRouteDevice({ runner, netns }: NamespaceReader, to: string, from: string): Promise<string | undefined> {
-  const route = await runner.run(['ip', '-j', '-n', netns, 'route', 'get', to, 'from', from], { allowFailure: true });
-  return route.exitCode === 0 ? routeDevice(route.stdout) : undefined;
-}
-
-/** The sysctls whose names match a `sysctl --pattern` regular expression. */
-export async function readSysctls({ runner, netns }: NamespaceReader, pattern: string): Promise<Record<string, string>> {
-  const shown = await runner.run(['sysctl', '-a', '-r', pattern], { netns });
-  return sysctlValues(shown.stdout);
 }
 
 /** The IPVS rules as `ipvsadm-save -n` prints them (what the topology's rules are compared with). */
@@ -70,10 +52,17 @@ export async function readIpvsEntries({ runner, netns }: NamespaceReader): Promi
   return parseIpvsEntries((await runner.run(['ipvsadm', '-Lnc'], { netns })).stdout);
 }
 
-/** The UDP ports fou decapsulates GUE on (`ip fou show`: `port 6080 gue`); none without the fou module. */
-export async function readFouPorts({ runner, netns }: NamespaceReader): Promise<number[]> {
-  const { stdout } = await runner.run(['ip', 'fou', 'show'], { netns, allowFailure: true });
-  return parseFouPorts(stdout);
+/** Several reads of the namespace in one process (host-snapshot.ts): links, sysctl files, and what else is asked. */
+export async function readHostSnapshot({ runner, netns }: NamespaceReader, request: HostSnapshotRequest) {
+  const { script, args } = hostSnapshotScript(request);
+  const text = parseHostSnapshot((await runner.run(['sh', '-c', script, 'lvs-harness-read', ...args], { netns })).stdout);
+  return {
+    links: parseLinkStates(text.addresses),
+    sysctls: text.sysctls,
+    ...(text.route && { routeDevice: text.route.exitCode === 0 ? routeDevice(text.route.stdout) : undefined }),
+    ...(text.fou !== undefined && { fouPorts: parseFouPorts(text.fou) }),
+    ...(text.ipvsRules !== undefined && { ipvsRules: text.ipvsRules }),
+  };
 }
 
 /** `ip fou show`'s GUE ports. Pure. */
