@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { useCluster } from './support/use-cluster.js';
-import { assertVerdict, checkTunContract, ClusterCapture, describeDrops, type CaptureBuffering, type ForwardingMethod } from '../harness/library/index.js';
+import { assertVerdict, checkTunContract, ClusterCapture, describeDrops, ringKibFor, type CaptureBuffering, type ForwardingMethod } from '../harness/library/index.js';
 import { seedTopology, withForwarding } from './support/topologies.js';
 
 /** Which properties failed, over all connections. */
@@ -79,8 +79,8 @@ describe('a capture that falls behind', () => {
     expect(describeDrops(finished.drops)).toMatch(/^capture incomplete: .*\(\d+ at lvs:eth0\)/);
   });
 
-  it("at the harness's snapshot length and ring, the same pause loses nothing", async () => {
-    const finished = await captureWithDirectorPaused({});
+  it("at the harness's snapshot length and a ring sized for the batch (as a check sizes it), the same pause loses nothing", async () => {
+    const finished = await captureWithDirectorPaused({ ringKib: ringKibFor(60) });
     expect(finished.drops).toEqual([]);
   });
 });

@@ -9,12 +9,16 @@ import { checkDistribution, defaultConnections } from './distribution-check.js';
 import { distributionProperty } from '../verdicts/distribution.js';
 import { checkTunContract } from './tun-contract-check.js';
 import type { Verdict } from '../verdicts/verdict.js';
+import type { HttpOutcome } from '../traffic/http-outcome.js';
 import type { AssertionName } from '../topology/topology.js';
 import { runFailoverChecks } from '../failover/failover-checks.js';
 import { currentGuest } from '../kernel/guest-identity.js';
 import { runningKernelLabel } from '../kernel/placements.js';
 
 export { ASSERTION_NAMES as ASSERTIONS, type AssertionName } from '../topology/topology.js';
+
+/** How long one connection of a check's batch waits for its answer. */
+const REQUEST_TIMEOUT_MS = 2_000;
 
 export interface CheckReport {
   topology: string;
@@ -57,20 +61,45 @@ export async function runChecks(cluster: Cluster, options: CheckOptions = {}): P
   // A cluster that did not settle (tolerated by check's build) is a finding, before any other.
   for (const entry of cluster.unsettled) report.verdicts.push({ property: 'cluster settled', ok: false, message: `${entry.what}: ${entry.detail}` });
   // round-robin is the walkthrough's name for the rr case of the same assertion.
-  if (wanted.has('distribution') || wanted.has('round-robin')) {
-    progress(`distribution (${cluster.topology.service.scheduler}): ${connections} connections to ${cluster.vipUrl}`);
-    report.verdicts.push(await judged(distributionProperty(cluster.topology.service.scheduler, cluster.topology.service.persistence !== undefined), async () => (await checkDistribution(cluster, { connections, timeoutMs: 2_000 })).verdict));
-  }
+  const distribution = wanted.has('distribution') || wanted.has('round-robin');
+  const property = distributionProperty(cluster.topology.service.scheduler, cluster.topology.service.persistence !== undefined);
+  const judgeDistribution = () => judged(property, async () => (await checkDistribution(cluster, { connections, timeoutMs: REQUEST_TIMEOUT_MS })).verdict);
+  let distributionVerdict: Verdict | undefined;
   if (wanted.has('tun-contract')) {
-    progress(`TUN contract: capturing ${connections} connections at every host`);
-    report.verdicts.push(
-      await judged('TUN contract', async () => {
-        const check = await checkTunContract(cluster, { connections, keepCaptures: options.keepCaptures, requestTimeoutMs: 2_000 });
-        report.connections = check.connections;
-        report.captureFolder = check.captureFolder;
-        return check.verdict;
-      }),
+    // One batch of connections serves both: the distribution judged by who answered, the TUN
+    // contract by the captures of the same connections.
+    progress(
+      distribution
+        ? `distribution (${cluster.topology.service.scheduler}) and TUN contract: ${connections} connections to ${cluster.vipUrl}, captured at every host`
+        : `TUN contract: capturing ${connections} connections at every host`,
     );
+    const tunVerdict = await judged('TUN contract', async () => {
+      const check = await checkTunContract(cluster, {
+        connections,
+        keepCaptures: options.keepCaptures,
+        requestTimeoutMs: REQUEST_TIMEOUT_MS,
+        ...(distribution && {
+          traffic: async () => {
+            let outcomes: HttpOutcome[] = [];
+            distributionVerdict = await judged(property, async () => {
+              const judgedDistribution = await checkDistribution(cluster, { connections, timeoutMs: REQUEST_TIMEOUT_MS });
+              outcomes = judgedDistribution.outcomes;
+              return judgedDistribution.verdict;
+            });
+            return outcomes;
+          },
+        }),
+      });
+      report.connections = check.connections;
+      report.captureFolder = check.captureFolder;
+      return check.verdict;
+    });
+    // The capture could not start: the distribution is judged on connections of its own.
+    if (distribution) report.verdicts.push(distributionVerdict ?? (await judgeDistribution()));
+    report.verdicts.push(tunVerdict);
+  } else if (distribution) {
+    progress(`distribution (${cluster.topology.service.scheduler}): ${connections} connections to ${cluster.vipUrl}`);
+    report.verdicts.push(await judgeDistribution());
   }
   // The doctor runs whenever the check is broken, asked for or not: a failure needs its cause.
   const failing = report.verdicts.some((verdict) => !verdict.ok);

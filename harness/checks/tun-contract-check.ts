@@ -4,6 +4,7 @@
 import type { Cluster } from '../cluster/cluster.js';
 import type { HttpOutcome } from '../traffic/http-outcome.js';
 import { ClusterCapture, type FinishedCapture } from '../capture/cluster-capture.js';
+import { ringKibFor } from '../capture/tcpdump-capture.js';
 import { formatTunContractFailures, judgeTunContract, summarizeTunContract, type CapturePoint, type ConnectionVerdict, type TunContractInput } from '../verdicts/index.js';
 import { clientAddresses, hostsWithRole, type Topology } from '../topology/topology.js';
 import type { Verdict } from '../verdicts/verdict.js';
@@ -23,18 +24,26 @@ export interface TunContractOptions {
   connections?: number;
   keepCaptures?: boolean;
   requestTimeoutMs?: number;
+  /**
+   * The traffic to capture, in place of the check's own connections: another assertion's batch
+   * (check's distribution), so one set of connections is judged on both. The contract is
+   * judged on every connection the captures show.
+   */
+  traffic?: () => Promise<HttpOutcome[]>;
 }
 
 /** Captures, sends traffic, judges. */
 export async function checkTunContract(cluster: Cluster, options: TunContractOptions = {}): Promise<TunContractCheck> {
   const clock = phaseClock();
-  const capture = await ClusterCapture.start(cluster);
+  const count = options.connections ?? 8;
+  const bodyBytes = Math.max(0, ...cluster.topology.hosts.map((host) => Math.max(host.http?.bodySize ?? 0, Buffer.byteLength(host.http?.body ?? ''))));
+  const capture = await ClusterCapture.start(cluster, { ringKib: ringKibFor(count, bodyBytes) });
   const captureStartMs = clock();
   let outcomes: HttpOutcome[];
   let finished;
   let trafficMs: number;
   try {
-    outcomes = await cluster.request({ count: options.connections ?? 8, timeoutMs: options.requestTimeoutMs, from: 'all' });
+    outcomes = options.traffic ? await options.traffic() : await cluster.request({ count, timeoutMs: options.requestTimeoutMs, from: 'all' });
     trafficMs = clock();
     finished = await capture.finish();
   } catch (error) {

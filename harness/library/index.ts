@@ -80,7 +80,7 @@ export {
 
 // Captures: tcpdump at every point of the TUN path, and the decoded packets.
 export { ClusterCapture, type FinishedCapture, type UnopenedPoint } from '../capture/cluster-capture.js';
-export type { CaptureBuffering } from '../capture/tcpdump-capture.js';
+export { ringKibFor, type CaptureBuffering } from '../capture/tcpdump-capture.js';
 export { formatPacket, readCaptureFile, type DecodedPacket } from '../packets/index.js';
 
 // The doctor: the known LVS-TUN pitfalls in a live cluster's kernel state.
