@@ -1,13 +1,23 @@
 #!/usr/bin/env node
-// setup.sh's last step: compiles the ptrace fix that User-Mode Linux needs on CPUs with a
-// large XSAVE state (harness/kernel/uml-xstate-fix.c), once per version of its source.
-import { ensureXstateFix, xstateFixPath } from '../dist/harness/kernel/uml-xstate-fix.js';
+// setup.sh's last step: compiles the harness's C programs, once per version of their source
+// (harness/native/native-build.ts): the ptrace fix User-Mode Linux needs on CPUs with a large
+// XSAVE state (harness/kernel/uml-xstate-fix.c) and the real servers' HTTP server
+// (harness/agents/http-server.c).
 import { existsSync } from 'node:fs';
+import { ensureXstateFix, xstateFixPath } from '../dist/harness/kernel/uml-xstate-fix.js';
+import { ensureHttpServer, HTTP_SERVER } from '../dist/harness/native/http-server-program.js';
+import { nativeBuildPath } from '../dist/harness/native/native-build.js';
 
-const fresh = !existsSync(xstateFixPath());
-const build = await ensureXstateFix();
-if ('unavailable' in build) {
-  process.stderr.write(`setup: error: cannot build User-Mode Linux's ptrace fix: ${build.unavailable}\n`);
-  process.exit(2);
+const programs = [
+  { label: "User-Mode Linux's ptrace fix", path: xstateFixPath(), ensure: ensureXstateFix },
+  { label: HTTP_SERVER.label, path: nativeBuildPath(HTTP_SERVER), ensure: ensureHttpServer },
+];
+for (const program of programs) {
+  const fresh = !existsSync(program.path);
+  const build = await program.ensure();
+  if ('unavailable' in build) {
+    process.stderr.write(`setup: error: cannot build ${program.label}: ${build.unavailable}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`setup: ${fresh ? 'built' : 'present:'} ${program.label} ${build.path}\n`);
 }
-process.stderr.write(`setup: ${fresh ? 'built' : 'present:'} User-Mode Linux's ptrace fix ${build.path}\n`);

@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 # util-linux: nsenter, how the harness runs its own tools in a namespace.
 # nftables and iptables: the isolation suite reads the root namespace's rulesets with them.
-# gcc and libc6-dev: the ptrace fix preloaded into User-Mode Linux (harness/kernel/uml-xstate-fix.c).
+# gcc and libc6-dev: the ptrace fix preloaded into User-Mode Linux (harness/kernel/uml-xstate-fix.c)
+# and the real servers' HTTP server, linked statically (harness/agents/http-server.c).
 # qemu-system-x86 and busybox-static: the QEMU backend (a distro kernel in a VM; busybox is its initramfs).
 PACKAGES=(iproute2 util-linux ipvsadm tcpdump keepalived user-mode-linux kmod procps nftables iptables gcc libc6-dev qemu-system-x86 busybox-static)
 log() { printf 'setup: %s\n' "$*" >&2; }
@@ -47,5 +48,6 @@ log "compiling the CLI (tsc, then one bundled file: scripts/bundle-cli.mjs)"
 npx --no-install tsc -p tsconfig.json >&2
 node scripts/bundle-cli.mjs
 
-# Without it, User-Mode Linux dies at init on CPUs with AMX; it is harmless on the others.
+# The ptrace fix (without it, User-Mode Linux dies at init on CPUs with AMX; harmless on the
+# others) and the real servers' HTTP server.
 node scripts/build-native.mjs

@@ -14,7 +14,7 @@ export function requestDatagram(path, uploadBytes) {
   return Buffer.concat([Buffer.from(text), Buffer.alloc(Math.min(uploadBytes, MAX_DATAGRAM) - text.length, '.')]);
 }
 
-/** The answer's first line names the server (http-server.mjs writes it), the rest is its body. */
+/** The answer's first line names the server (http-server.c writes it), the rest is its body. */
 export function parseAnswer(message) {
   const text = message.toString('utf8');
   const newline = text.indexOf('\n');

@@ -6,10 +6,14 @@ describe("a bundle's scripts", () => {
     const script = renderReplayScript(
       [
         { argv: ['ip', '-batch', '-'], input: 'netns add a\nnetns add b\n', background: false, startedAt: 0 },
-        { argv: ['ip', 'netns', 'exec', 'a', '/usr/bin/node', '/src/harness/agents/http-server.mjs', '--body', "it's\n"], background: true, startedAt: 0 },
+        { argv: ['ip', 'netns', 'exec', 'a', '/src/dist/native/http-server-0123456789ab', '--body', "it's\n"], background: true, startedAt: 0 },
+        { argv: ['nsenter', '--net=/run/netns/b', '--', '/usr/bin/node', '/src/harness/agents/client-agent.mjs'], background: true, startedAt: 0 },
         { argv: ['ip', 'netns', 'exec', 'a', 'keepalived', '--use-file', '/tmp/run-1/keepalived-lvs.conf'], background: false, startedAt: 0 },
       ],
-      '/src/harness/agents',
+      [
+        ['/src/harness/agents/', '"$BUNDLE"/agents/'],
+        ['/src/dist/native/http-server-0123456789ab', '"$BUNDLE"/agents/http-server'],
+      ],
       'seed',
       '/tmp/run-1',
     );
@@ -25,7 +29,8 @@ describe("a bundle's scripts", () => {
         'netns add a',
         'netns add b',
         'EOF',
-        `ip netns exec a /usr/bin/node "$BUNDLE"/agents/http-server.mjs --body 'it'\\''s\n' &`,
+        `ip netns exec a "$BUNDLE"/agents/http-server --body 'it'\\''s\n' &`,
+        'nsenter --net=/run/netns/b -- /usr/bin/node "$BUNDLE"/agents/client-agent.mjs &',
         'ip netns exec a keepalived --use-file "$BUNDLE"/logs/keepalived-lvs.conf',
         '',
       ].join('\n'),

@@ -1,26 +1,24 @@
 // The bundle's scripts: every command a build ran, in order, as a shell script that rebuilds
-// the same cluster by hand without this project (the two agents travel in the bundle), and
+// the same cluster by hand without this project (the agents travel in the bundle), and
 // the script that takes it down again. Pure.
 import type { JournalEntry } from '../process/command-journal.js';
 import { CommandJournal } from '../process/command-journal.js';
 import { quoteArgument } from '../process/command-error.js';
 
 /**
- * The build's journal as a script; the agents' paths, and the run folder's (keepalived's
- * configuration, pid files and log), point into the bundle.
+ * The build's journal as a script; each relocated path (the agents', the HTTP server's: [path on
+ * this machine, its place in the bundle]), and the run folder's (keepalived's configuration,
+ * pid files and log), point into the bundle.
  */
-export function renderReplayScript(entries: readonly JournalEntry[], agentsFolder: string, topologyName: string, runDir?: string): string {
+export function renderReplayScript(entries: readonly JournalEntry[], relocations: ReadonlyArray<readonly [string, string]>, topologyName: string, runDir?: string): string {
   const journal = new CommandJournal();
   for (const entry of entries) journal.record(entry);
-  const body = journal
+  let body = journal
     .toShellScript()
     .split('\n')
     .filter((line) => line !== '#!/bin/sh' && line !== 'set -e')
-    .join('\n')
-    .split(`${agentsFolder}/`)
-    .join('"$BUNDLE"/agents/')
-    .split(runDir ? `${runDir}/` : '\0')
-    .join('"$BUNDLE"/logs/');
+    .join('\n');
+  for (const [from, to] of [...relocations, ...(runDir ? [[`${runDir}/`, '"$BUNDLE"/logs/'] as const] : [])]) body = body.split(from).join(to);
   return [
     '#!/bin/sh',
     `# Rebuilds the cluster "${topologyName}" exactly as lvs-harness built it, command by command.`,

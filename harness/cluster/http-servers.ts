@@ -1,8 +1,8 @@
-// Starts each real server's HTTP server inside its namespace, as the walkthrough starts httpd,
-// and knows when it is listening by what it prints.
+// Starts each real server's HTTP server (agents/http-server.c) inside its namespace, as the
+// walkthrough starts httpd, and knows when it is listening by what it prints.
 import { join } from 'node:path';
 import { startManagedProcess, type ManagedProcess } from '../process/managed-process.js';
-import { packagePath } from '../package-root.js';
+import { httpServerBinary } from '../native/http-server-program.js';
 import type { ProcessRunner } from '../process/process-runner.js';
 import type { Host, Topology } from '../topology/topology.js';
 import { hostNamed } from '../topology/topology.js';
@@ -16,7 +16,7 @@ const LISTEN_TIMEOUT_MS = 60_000;
  */
 export async function startHttpServer(runner: ProcessRunner, topology: Topology, host: Host, netns: string, logFolder: string, detached = false): Promise<ManagedProcess> {
   if (!host.http) throw new Error(`host ${host.name} is a ${host.role} and runs no HTTP server`);
-  const argv = [process.execPath, packagePath('harness', 'agents', 'http-server.mjs'), '--name', host.name, '--port', String(host.http.port), '--body', host.http.body];
+  const argv = [await httpServerBinary(), '--name', host.name, '--port', String(host.http.port), '--body', host.http.body];
   if (host.http.bodySize !== undefined) argv.push('--body-size', String(host.http.bodySize));
   argv.push(...udpArguments(topology, host));
   const server = await startManagedProcess(runner, argv, { netns, label: `HTTP server on ${host.name}`, logFile: join(logFolder, `http-${host.name}.log`), detached });
