@@ -187,22 +187,28 @@ static void close_connection(int index) {
   connections[index] = NULL;
 }
 
+// Appends to what the connection has still to write.
+static void queue(struct connection *connection, const char *data, size_t length) {
+  size_t pending = connection->out_length - connection->out_sent;
+  char *out = malloc(pending + length);
+  if (!out) fail("http server %s: out of memory", name);
+  memcpy(out, connection->out + connection->out_sent, pending);
+  memcpy(out + pending, data, length);
+  free(connection->out);
+  connection->out = out;
+  connection->out_length = pending + length;
+  connection->out_sent = 0;
+}
+
 static void respond(struct connection *connection) {
   printf("%s from %s to %s\n", connection->request_line, connection->peer, connection->local);
   char head[512];
   int length = snprintf(head, sizeof head,
                         "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nx-served-by: %s\r\nx-received-bytes: %lld\r\ncontent-length: %zu\r\nconnection: %s\r\n\r\n",
                         name, connection->received, body_length, connection->close_after ? "close" : "keep-alive");
-  size_t pending = connection->out_length - connection->out_sent;
-  char *out = malloc(pending + (size_t)length + body_length);
-  if (!out) fail("http server %s: out of memory", name);
-  memcpy(out, connection->out + connection->out_sent, pending);
-  memcpy(out + pending, head, (size_t)length);
-  memcpy(out + pending + length, body, body_length);
-  free(connection->out);
-  connection->out = out;
-  connection->out_length = pending + (size_t)length + body_length;
-  connection->out_sent = 0;
+  queue(connection, head, (size_t)length);
+  // A HEAD is answered with the headers alone.
+  if (strncmp(connection->request_line, "HEAD ", 5) != 0) queue(connection, body, body_length);
 }
 
 // The request line and headers at the front of the head buffer, once complete: the method and
@@ -220,6 +226,7 @@ static int take_request_head(struct connection *connection) {
   sscanf(connection->head, "%31s %399s", method, path);
   snprintf(connection->request_line, sizeof connection->request_line, "%s %s", method, path);
   long long content_length = 0;
+  int expect_continue = 0;
   int http10 = strstr(connection->head, "HTTP/1.0") != NULL;
   connection->close_after = http10;
   if (line_end) {
@@ -227,6 +234,8 @@ static int take_request_head(struct connection *connection) {
       char *next = strstr(header, "\r\n");
       if (next) *next = '\0';
       if (strncasecmp(header, "content-length:", 15) == 0) content_length = atoll(header + 15);
+      // curl asks before an upload of over a kilobyte, and waits a second for the answer.
+      if (strncasecmp(header, "expect:", 7) == 0 && strcasestr(header + 7, "100-continue")) expect_continue = 1;
       if (strncasecmp(header, "connection:", 11) == 0) {
         if (strcasestr(header + 11, "close")) connection->close_after = 1;
         if (strcasestr(header + 11, "keep-alive")) connection->close_after = 0;
@@ -240,6 +249,7 @@ static int take_request_head(struct connection *connection) {
   connection->head_length = rest;
   connection->body_left = content_length;
   connection->received = 0;
+  if (expect_continue && content_length > 0) queue(connection, "HTTP/1.1 100 Continue\r\n\r\n", 25);
   return 1;
 }
 
