@@ -3,14 +3,15 @@
 // many processes a build starts, in the kernel this runs in; beside it, in the same kernel,
 // the reference (scripts/bench-reference.sh: the seed's commands typed one by one, no HTTP
 // servers) and `lvs-harness check` of the seed's topology (build to teardown, the default
-// assertions), with the two ratios the speed targets speak of. Run it in the chosen kernel:
+// assertions), with the two ratios the speed targets speak of; then the build of the seed with
+// 8, 16, 32 and 64 real servers, and its time per real server. Run it in the chosen kernel:
 //   npm run bench            (or: node dist/harness/cli/main.js run -- node scripts/bench-build.mjs [ROUNDS])
 // Prints a table, then one JSON line. Figures are measured, never asserted.
 import { release } from 'node:os';
 import { argv } from 'zx';
 import { execa } from 'execa';
 import { buildCluster } from '../dist/harness/cluster/build-cluster.js';
-import { loadTopologyFile } from '../dist/harness/topology/load-topology.js';
+import { loadTopologyFile, parseTopologyText } from '../dist/harness/topology/load-topology.js';
 import { packagePath } from '../dist/harness/package-root.js';
 import { currentGuest } from '../dist/harness/kernel/guest-identity.js';
 
@@ -50,6 +51,46 @@ for (let round = 1; round <= rounds; round += 1) {
   checkMs.push(Math.round(performance.now() - started));
 }
 
+// Up-time against size: the seed with 8, 16, 32 and 64 real servers (LVS_HARNESS_BENCH_SIZES
+// overrides), one build each, and the time per real server.
+const sizes = (process.env.LVS_HARNESS_BENCH_SIZES ?? '8,16,32,64').split(',').filter(Boolean).map(Number);
+const scaling = [];
+for (const servers of sizes) {
+  const scaled = parseTopologyText(scaledTopologyText(servers), `seed-tun with ${servers} real servers`);
+  const started = performance.now();
+  const cluster = await buildCluster(scaled);
+  const buildMs = Math.round(performance.now() - started);
+  const answered = (await cluster.request({ count: servers })).filter((outcome) => outcome.ok).length;
+  await cluster.stop();
+  const stages = Object.fromEntries(cluster.stageTimings.map(({ stage, ms }) => [stage, ms]));
+  scaling.push({ servers, buildMs, msPerRealServer: Math.round(buildMs / servers), answered, processStarts: cluster.runner.journal.processStarts, stages });
+}
+
+/** The seed's topology with `servers` real servers (web1..webN on .130 and up), round-robin over all. */
+function scaledTopologyText(servers) {
+  const names = Array.from({ length: servers }, (_, index) => `web${index + 1}`);
+  return [
+    'name: seed-tun-scaled',
+    'segment:',
+    '  subnet: 192.168.73.0/24',
+    'hosts:',
+    '  client:',
+    '    role: client',
+    '    address: 192.168.73.50',
+    '  lvs:',
+    '    role: director',
+    '    address: 192.168.73.100',
+    ...names.flatMap((name, index) => [`  ${name}:`, '    role: real-server', `    address: 192.168.73.${130 + index}`]),
+    'service:',
+    '  vip: 192.168.73.120',
+    '  port: 80',
+    '  scheduler: rr',
+    '  realServers:',
+    ...names.flatMap((name) => [`    - host: ${name}`, '      forwarding: tunnel']),
+    '',
+  ].join('\n');
+}
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const stageNames = Object.keys(results[0].stages);
 console.log(`\nseed cluster build benchmark, ${rounds} rounds, kernel: ${kernel}\n`);
@@ -70,6 +111,7 @@ const summary = {
   results,
   referenceMs,
   checkMs,
+  scaling,
 };
 summary.buildToReference = Number((summary.medianBuildMs / summary.medianReferenceBuildMs).toFixed(2));
 summary.checkToReference = Number((summary.medianCheckMs / summary.medianReferenceBuildMs).toFixed(2));
@@ -77,4 +119,10 @@ console.log(`median | ${summary.medianBuildMs} | ${summary.medianTeardownMs} | $
 console.log(`\nreference script (scripts/bench-reference.sh) build ms: ${referenceMs.join(', ')} (median ${summary.medianReferenceBuildMs})`);
 console.log(`lvs-harness check of seed-tun, build to teardown, ms: ${checkMs.join(', ')} (median ${summary.medianCheckMs})`);
 console.log(`harness build / reference: ${summary.buildToReference} (target at most 0.33); check / reference: ${summary.checkToReference} (target at most 1.4)`);
+if (scaling.length > 0) {
+  const scaledStages = Object.keys(scaling[0].stages);
+  console.log(`\nbuild against size (one build each; every real server asked once):`);
+  console.log(['real servers', 'build ms', 'ms per real server', 'answered', 'process starts', ...scaledStages].join(' | '));
+  for (const row of scaling) console.log([row.servers, row.buildMs, row.msPerRealServer, row.answered, row.processStarts, ...scaledStages.map((name) => row.stages[name])].join(' | '));
+}
 console.log(JSON.stringify(summary));
