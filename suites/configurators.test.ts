@@ -49,7 +49,9 @@ const LOAD_THEN_STAY =
   'for s in $LVS_HARNESS_REAL_SERVERS; do ipvsadm -a -t "$LVS_HARNESS_VIP:$LVS_HARNESS_PORT" -r "${s%%:*}:$LVS_HARNESS_PORT" -i; done && ' +
   'echo configured && exec tail -f /dev/null';
 
-describe('configurators that do their job pass every assertion', () => {
+// The checks at once: each is a command with a cluster of its own, and a wrong one mostly waits
+// (for a table that never settles, for connections that get no answer).
+describe.concurrent('configurators that do their job pass every assertion', () => {
   it.each(['script-director', 'own-keepalived', 'script-real-servers'])('%s: exit 0, no assertion failing', async (name) => {
     const { exitCode, report, stderr } = await check(fixture(name));
     expect(failing(report), stderr).toEqual([]);
@@ -58,7 +60,7 @@ describe('configurators that do their job pass every assertion', () => {
   });
 });
 
-describe('configurators that are wrong fail with the property named', () => {
+describe.concurrent('configurators that are wrong fail with the property named', () => {
   it('a script that leaves web2 out: the cluster never settles, and the table read last is shown with the difference', async () => {
     const { exitCode, report } = await check(fixture('script-director-leaves-out-web2'));
     expect(exitCode).toBe(1);
