@@ -74,9 +74,10 @@ describe('a capture that falls behind', () => {
 
   it("at tcpdump's default snapshot length its ring overflows, and the drops are named as an incomplete capture", async () => {
     const finished = await captureWithDirectorPaused({ snapshotBytes: 262_144 });
-    expect(finished.drops.map((drop) => `${drop.host}:${drop.iface}`)).toEqual(['lvs:eth0']);
-    expect(finished.drops[0]!.packets).toBeGreaterThan(0);
-    expect(describeDrops(finished.drops)).toMatch(/^capture incomplete: .*\(\d+ at lvs:eth0\)/);
+    // The paused one for sure; another point's tcpdump, at that length, may lose packets too.
+    const paused = finished.drops.find((drop) => `${drop.host}:${drop.iface}` === 'lvs:eth0');
+    expect(paused?.packets, JSON.stringify(finished.drops)).toBeGreaterThan(0);
+    expect(describeDrops(finished.drops)).toMatch(/^capture incomplete: .*\d+ at lvs:eth0/);
   });
 
   it("at the harness's snapshot length and a ring sized for the batch (as a check sizes it), the same pause loses nothing", async () => {
