@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 // setup.sh's last step: compiles the harness's C programs, once per version of their source
 // (harness/native/native-build.ts): the ptrace fix User-Mode Linux needs on CPUs with a large
-// XSAVE state (harness/kernel/uml-xstate-fix.c) and the real servers' HTTP server
-// (harness/agents/http-server.c).
+// XSAVE state (harness/kernel/uml-xstate-fix.c), and what a cluster runs (native-programs.ts:
+// the real servers' HTTP server, the build's sysctl setter).
 import { existsSync } from 'node:fs';
 import { ensureXstateFix, xstateFixPath } from '../dist/harness/kernel/uml-xstate-fix.js';
-import { ensureHttpServer, HTTP_SERVER } from '../dist/harness/native/http-server-program.js';
-import { nativeBuildPath } from '../dist/harness/native/native-build.js';
+import { CLUSTER_PROGRAMS } from '../dist/harness/native/native-programs.js';
+import { ensureNativeBuild, nativeBuildPath } from '../dist/harness/native/native-build.js';
 
 const programs = [
   { label: "User-Mode Linux's ptrace fix", path: xstateFixPath(), ensure: ensureXstateFix },
-  { label: HTTP_SERVER.label, path: nativeBuildPath(HTTP_SERVER), ensure: ensureHttpServer },
+  ...CLUSTER_PROGRAMS.map((program) => ({ label: program.label, path: nativeBuildPath(program), ensure: () => ensureNativeBuild(program) })),
 ];
 for (const program of programs) {
   const fresh = !existsSync(program.path);

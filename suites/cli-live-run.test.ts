@@ -118,7 +118,7 @@ describe('a cluster left up, and the commands that work on it', () => {
       const result = await cli(['bundle', join(folder, 'live.tar.gz')]);
       expect(result.exitCode, result.stderr).toBe(0);
       const { stdout } = await execa('tar', ['-tzf', join(folder, 'live.tar.gz')]);
-      for (const entry of ['commands.sh', 'teardown.sh', 'state/lvs.txt', 'state/web1.txt', 'versions.txt', 'logs/http-web1.log', 'agents/http-server', 'agents/http-server.c']) {
+      for (const entry of ['commands.sh', 'teardown.sh', 'state/lvs.txt', 'state/web1.txt', 'versions.txt', 'logs/http-web1.log', 'native/http-server', 'native/netns-sysctl', 'agents/http-server.c']) {
         expect(stdout).toContain(`lvs-harness-${runId}/${entry}`);
       }
     } finally {

@@ -8,7 +8,7 @@
 // no threads. Compiled once per source version by harness/agents/http-server-build.ts
 // (scripts/setup.sh runs it), statically, so a bundle's copy runs on another machine too.
 //
-//   http-server --name NAME [--port 80] [--body TEXT] [--body-size N] [--udp] [--udp-address ADDR]...
+//   http-server [--netns /run/netns/NS] --name NAME [--port 80] [--body TEXT] [--body-size N] [--udp] [--udp-address ADDR]...
 //
 // Prints "listening on [::]:PORT as NAME" (" (TCP and UDP)" with --udp) once it accepts, one
 // line per request ("GET /path with N bytes from A:P to B:Q"), per datagram ("UDP N bytes
@@ -21,6 +21,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -372,7 +373,12 @@ int main(int argc, char **argv) {
     }
     if (!value) fail("http server: %s needs a value", option);
     index++;
-    if (strcmp(option, "--name") == 0) name = value;
+    if (strcmp(option, "--netns") == 0) {
+      // Entered before any socket is made: every socket is the namespace's.
+      int fd = open(value, O_RDONLY | O_CLOEXEC);
+      if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) fail("http server: cannot enter the network namespace %s: %s", value, strerror(errno));
+      close(fd);
+    } else if (strcmp(option, "--name") == 0) name = value;
     else if (strcmp(option, "--port") == 0) port = atoi(value);
     else if (strcmp(option, "--body") == 0) body_text = value;
     else if (strcmp(option, "--body-size") == 0) body_size = atol(value);

@@ -12,7 +12,7 @@ describe("a bundle's scripts", () => {
       ],
       [
         ['/src/harness/agents/', '"$BUNDLE"/agents/'],
-        ['/src/dist/native/http-server-0123456789ab', '"$BUNDLE"/agents/http-server'],
+        ['/src/dist/native/http-server-0123456789ab', '"$BUNDLE"/native/http-server'],
       ],
       'seed',
       '/tmp/run-1',
@@ -29,7 +29,7 @@ describe("a bundle's scripts", () => {
         'netns add a',
         'netns add b',
         'EOF',
-        `ip netns exec a "$BUNDLE"/agents/http-server --body 'it'\\''s\n' &`,
+        `ip netns exec a "$BUNDLE"/native/http-server --body 'it'\\''s\n' &`,
         'nsenter --net=/run/netns/b -- /usr/bin/node "$BUNDLE"/agents/client-agent.mjs &',
         'ip netns exec a keepalived --use-file "$BUNDLE"/logs/keepalived-lvs.conf',
         '',

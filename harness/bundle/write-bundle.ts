@@ -7,7 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { dir as makeTempDir } from 'tmp-promise';
 import { packagePath } from '../package-root.js';
 import { nativeBuildPath } from '../native/native-build.js';
-import { HTTP_SERVER } from '../native/http-server-program.js';
+import { CLUSTER_PROGRAMS } from '../native/native-programs.js';
 import type { ProcessRunner } from '../process/process-runner.js';
 import type { JournalEntry } from '../process/command-journal.js';
 import { allNamespaces, namespaceOf, type ClusterPlan } from '../plan/cluster-plan.js';
@@ -40,13 +40,15 @@ export async function writeBundle(out: string, input: BundleInput): Promise<stri
 
     const agents = packagePath('harness', 'agents');
     await cp(agents, join(root, 'agents'), { recursive: true });
-    // The HTTP server as built (static), beside its source.
-    const server = nativeBuildPath(HTTP_SERVER);
-    if (existsSync(server)) await copyFile(server, join(root, 'agents', 'http-server'));
-    const relocations: Array<[string, string]> = [
-      [`${agents}/`, '"$BUNDLE"/agents/'],
-      [server, '"$BUNDLE"/agents/http-server'],
-    ];
+    // The C programs as built (static), in native/ under their own names.
+    const relocations: Array<[string, string]> = [[`${agents}/`, '"$BUNDLE"/agents/']];
+    await mkdir(join(root, 'native'));
+    for (const program of CLUSTER_PROGRAMS) {
+      const built = nativeBuildPath(program);
+      if (!existsSync(built)) continue;
+      await copyFile(built, join(root, 'native', program.name));
+      relocations.push([built, `"$BUNDLE"/native/${program.name}`]);
+    }
     await writeFile(join(root, 'commands.sh'), renderReplayScript(input.buildCommands, relocations, topology.name, input.runDir), { mode: 0o755 });
     await writeFile(join(root, 'teardown.sh'), renderTeardownScript(allNamespaces(input.plan)), { mode: 0o755 });
 
@@ -120,8 +122,8 @@ topology.json          the resolved topology (topology-file-* is the file as giv
 commands.sh            every command the harness ran to build the cluster, in order; run it as
                        root in a kernel with ip_vs and ipip to rebuild the same cluster by hand
 teardown.sh            removes what commands.sh built
-agents/                the HTTP server (http-server, built from http-server.c) and the client
-                       agent (Node.js) commands.sh starts
+agents/                the client agent (Node.js) commands.sh starts, and the HTTP server's source
+native/                the C programs it runs, built: http-server, netns-sysctl
 state/<host>.txt       addresses, links, routes, neighbours and net.ipv4 sysctls of each host;
                        the director's IPVS table with counters (ipvsadm -Ln --stats --exact)
 captures/              pcap files per host and interface (tcpdump -r FILE -nn -e, Wireshark)

@@ -19,7 +19,8 @@ import { netemCommand, renderHostBatch, renderNamespaceBatch, renderSwitchBatch 
 import { ipvsRuleTokens, ipvsTimeoutTokens, renderIpvsRestore } from '../plan/render-ipvs-rules.js';
 import { describeIpvsTableDifference, ipvsTableDifference } from '../kernel-state/ipvs-table-difference.js';
 import { readIpvsRules } from '../kernel-state/read-kernel-state.js';
-import { sysctlCommand, sysctlsFor } from '../plan/render-sysctls.js';
+import { netnsSysctlCommand, sysctlsFor } from '../plan/render-sysctls.js';
+import { builtProgram, NETNS_SYSCTL } from '../native/native-programs.js';
 import { UndoStack } from '../process/undo-stack.js';
 import { removeNamespaces } from './remove-namespaces.js';
 import { findRun, forgetRun, ownRunRecord, saveRun } from './run-registry.js';
@@ -118,14 +119,13 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
         }),
       ),
     );
-    await stage('sysctls', 'applied sysctls', () =>
-      Promise.all(
-        topology.hosts
-          .map((host) => ({ host, settings: sysctlsFor(host, plan.uplink, topology.service.tunnel.type) }))
-          .filter(({ settings }) => settings.length > 0)
-          .map(({ host, settings }) => runner.run(sysctlCommand(settings), { netns: namespaceOf(plan, host.name) })),
-      ),
-    );
+    await stage('sysctls', 'applied sysctls', async () => {
+      // One process for every host (it enters each namespace in turn), not two per host.
+      const groups = topology.hosts
+        .map((host) => ({ netnsFile: `/run/netns/${namespaceOf(plan, host.name)}`, settings: sysctlsFor(host, plan.uplink, topology.service.tunnel.type) }))
+        .filter(({ settings }) => settings.length > 0);
+      if (groups.length > 0) await runner.run(netnsSysctlCommand(await builtProgram(NETNS_SYSCTL), groups));
+    });
     const keepalived =
       topology.service.rulesFrom === 'keepalived'
         ? new KeepalivedDirectors(runner, plan, runDir, { rewriteConfig: options.keepalivedConfig, detached: options.detachable })

@@ -7,7 +7,7 @@ import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packagePath } from '../package-root.js';
-import { ensureHttpServer } from '../native/http-server-program.js';
+import { ensureClusterPrograms } from '../native/native-programs.js';
 import { UndoStack } from '../process/undo-stack.js';
 import { modulesToLoad } from './kernel-modules.js';
 import { describeGuestEnd, type GuestConsoleReport, type GuestEnd } from './guest-end.js';
@@ -114,7 +114,7 @@ export async function runGuestJob<Extra>(backend: GuestBackend<Extra>, job: Gues
   try {
     // The guest sees the package read-only: what a cluster runs is built here first. A build
     // that cannot be made is named by the cluster's build inside, where it is needed.
-    await ensureHttpServer();
+    await ensureClusterPrograms();
     await mkdir(outputDir);
     await copyFile(packagePath('harness', 'kernel', 'guest-job.sh'), join(exchange, 'job.sh'));
     await writeFile(join(exchange, 'cwd'), cwd);

@@ -50,3 +50,11 @@ export function ownSysctlsAfterConfigurator(host: Host): SysctlSetting[] {
 export function sysctlCommand(settings: readonly SysctlSetting[]): string[] {
   return ['sysctl', '-q', '-w', ...settings.map(([key, value]) => `${key}=${value}`)];
 }
+
+/**
+ * Every host's settings in one process (native/netns-sysctl.c, at `program`): each namespace's
+ * file, then its KEY=VALUE words, the groups apart by `--`.
+ */
+export function netnsSysctlCommand(program: string, groups: ReadonlyArray<{ netnsFile: string; settings: readonly SysctlSetting[] }>): string[] {
+  return [program, ...groups.flatMap(({ netnsFile, settings }, index) => [...(index > 0 ? ['--'] : []), netnsFile, ...settings.map(([key, value]) => `${key}=${value}`)])];
+}

@@ -15,6 +15,8 @@ export interface ManagedProcessOptions {
   netns?: string;
   /** As RunOptions.sysfs: a daemon that is not the harness's own (keepalived, a configurator). */
   sysfs?: boolean;
+  /** As SpawnOptions.entersItself: the HTTP server, which enters its namespace with setns. */
+  entersItself?: boolean;
   /** How messages name it: "HTTP server on web1". */
   label: string;
   logFile: string;
@@ -46,10 +48,10 @@ export interface ManagedProcess {
 
 /** Starts `argv` as a managed process, attached or detached as `options` says. */
 export async function startManagedProcess(runner: ProcessRunner, argv: readonly string[], options: ManagedProcessOptions): Promise<ManagedProcess> {
-  const { netns, sysfs, label, logFile, env, cwd } = options;
+  const { netns, sysfs, entersItself, label, logFile, env, cwd } = options;
   const identity: Identity = { argv, label, netns, formatLine: options.formatLine ?? ((line) => line) };
-  if (options.detached) return new DetachedProcess(identity, logFile, await runner.spawnDetached(argv, { netns, sysfs, logFile, env, cwd }));
-  return new AttachedProcess(identity, runner.spawn(argv, { netns, sysfs, label, logFile, env, cwd }));
+  if (options.detached) return new DetachedProcess(identity, logFile, await runner.spawnDetached(argv, { netns, sysfs, entersItself, logFile, env, cwd }));
+  return new AttachedProcess(identity, runner.spawn(argv, { netns, sysfs, entersItself, label, logFile, env, cwd }));
 }
 
 interface Identity {

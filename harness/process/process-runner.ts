@@ -33,6 +33,8 @@ export interface SpawnOptions {
   netns?: string;
   /** As RunOptions.sysfs. */
   sysfs?: boolean;
+  /** The program enters `netns` itself (its argv says so): it is named in messages, not wrapped. */
+  entersItself?: boolean;
   /** A short name for messages, e.g. "HTTP server on web1". */
   label: string;
   /** Where the process's output is written as it comes, for evidence. */
@@ -95,8 +97,8 @@ export class ProcessRunner {
    * Starts a process that outlives this one (a server of a cluster left up): its own session,
    * output to a file, no pipes back to us. Resolves with its pid.
    */
-  async spawnDetached(argv: readonly string[], options: { netns?: string; sysfs?: boolean; logFile: string; env?: Record<string, string>; cwd?: string }): Promise<number> {
-    const fullArgv = inNamespace(argv, options.netns, options.sysfs);
+  async spawnDetached(argv: readonly string[], options: { netns?: string; sysfs?: boolean; entersItself?: boolean; logFile: string; env?: Record<string, string>; cwd?: string }): Promise<number> {
+    const fullArgv = options.entersItself ? argv : inNamespace(argv, options.netns, options.sysfs);
     const [file, ...args] = fullArgv as [string, ...string[]];
     this.journal.record({ argv: fullArgv, background: true, startedAt: Date.now() });
     const log = await open(options.logFile, 'a');
@@ -133,7 +135,7 @@ export class ProcessRunner {
 
   /** Starts a long-lived process (a server, an agent); the caller owns stopping it. */
   spawn(argv: readonly string[], options: SpawnOptions): RunningProcess {
-    const fullArgv = inNamespace(argv, options.netns, options.sysfs);
+    const fullArgv = options.entersItself ? argv : inNamespace(argv, options.netns, options.sysfs);
     const [file, ...args] = fullArgv as [string, ...string[]];
     this.journal.record({ argv: fullArgv, background: true, startedAt: Date.now() });
     const child = execa(file, args, {

@@ -101,7 +101,7 @@ describe('loading a topology', () => {
   it('rejects huge counts before looking at each entry', () => {
     const realServers = Array.from({ length: 10_000 }, (_, index) => `{ host: web${index} }`).join(', ');
     const message = problemsOf(seedText.replace('[{ host: web1 }, { host: web2 }]', `[${realServers}]`));
-    expect(message).toContain('service.realServers: must list at most 64 real servers');
+    expect(message).toContain('service.realServers: must list at most 128 real servers');
   });
 
   it('rejects names with shell metacharacters', () => {

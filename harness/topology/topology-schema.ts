@@ -5,8 +5,8 @@
 import * as z from 'zod';
 import { ASSERTION_NAMES, SCHEDULERS } from './topology.js';
 
-/** The most hosts a topology may have. */
-export const MAX_HOSTS = 64;
+/** The most hosts a topology may have: 64 real servers with their clients and directors, twice over. */
+export const MAX_HOSTS = 128;
 
 const hostName = z
   .string()
