@@ -60,6 +60,12 @@ export async function runChecks(cluster: Cluster, options: CheckOptions = {}): P
   };
   // A cluster that did not settle (tolerated by check's build) is a finding, before any other.
   for (const entry of cluster.unsettled) report.verdicts.push({ property: 'cluster settled', ok: false, message: `${entry.what}: ${entry.detail}` });
+  // Asked for, the doctor reads while the captures start and the traffic runs: its reads make no
+  // packets, the settings it judges are not the traffic's to change, and inside User-Mode Linux
+  // processes side by side keep the guest's CPU busy that each alone leaves idle.
+  type Diagnosis = Awaited<ReturnType<typeof runDoctor>>;
+  const reading = (): Promise<{ diagnosis: Diagnosis } | { error: unknown }> => runDoctor(cluster).then((diagnosis) => ({ diagnosis }), (error: unknown) => ({ error }));
+  const early = wanted.has('doctor') ? reading() : undefined;
   // round-robin is the walkthrough's name for the rr case of the same assertion.
   const distribution = wanted.has('distribution') || wanted.has('round-robin');
   const property = distributionProperty(cluster.topology.service.scheduler, cluster.topology.service.persistence !== undefined);
@@ -106,7 +112,9 @@ export async function runChecks(cluster: Cluster, options: CheckOptions = {}): P
   if (wanted.has('doctor') || failing) {
     progress('doctor: reading every host\'s kernel state');
     const doctor = await judged('doctor', async () => {
-      const diagnosis = await runDoctor(cluster);
+      const read = await (early ?? reading());
+      if ('error' in read) throw read.error;
+      const { diagnosis } = read;
       report.findings = diagnosis.filter((finding) => finding.severity !== 'note');
       report.notes = diagnosis.filter((finding) => finding.severity === 'note');
       return { property: 'doctor', ok: report.findings.length === 0, message: formatFindings(report.findings, report.notes) };
