@@ -23,8 +23,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const logFolder = `/var/tmp/lvs-harness/flaky-${new Date().toISOString().replace(/[:.]/g, '-')}`;
 await mkdir(logFolder, { recursive: true });
 
-/** One test's line from the verbose reporter: " ✓ |kernel| suites/x.test.ts > suite > name 1234ms". */
-const TEST_LINE = /^\s*([✓×])\s+\|([\w-]+)\|\s+(.+?)(?:\s+(\d+)ms)?\s*$/;
+/**
+ * One test's line from the verbose reporter: " ✓ |kernel| suites/x.test.ts > suite > name 1234ms",
+ * after the "[kernel 1/2] " or "[host] " that npm test puts before the lines of projects run side by side.
+ */
+const TEST_LINE = /^(?:\[[^\]]+\])?\s*([✓×])\s+\|([\w-]+)\|\s+(.+?)(?:\s+(\d+)ms)?\s*$/;
 
 /** What a round's output says: counts per project, the total, and every test with its time. */
 function parseRound(text) {
