@@ -33,7 +33,7 @@ const TEST_LINE = /^(?:\[[^\]]+\])?\s*([✓×])\s+\|([\w-]+)\|\s+(.+?)(?:\s+(\d+
 function parseRound(text) {
   const plain = text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
   const projects = Object.fromEntries(
-    [...plain.matchAll(/^(unit|host|kernel): (\d+) passed, (\d+) failed$/gm)].map((match) => [match[1], { passed: Number(match[2]), failed: Number(match[3]) }]),
+    [...plain.matchAll(/^(unit|host|kernel): (\d+) passed, (\d+) failed(?: \(.*\))?$/gm)].map((match) => [match[1], { passed: Number(match[2]), failed: Number(match[3]) }]),
   );
   const total = [...plain.matchAll(/^tests: (\d+) passed, (\d+) failed$/gm)].pop();
   const tests = [];
