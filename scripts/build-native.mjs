@@ -4,12 +4,12 @@
 // XSAVE state (harness/kernel/uml-xstate-fix.c), and what a cluster runs (native-programs.ts:
 // the real servers' HTTP server, the build's sysctl setter).
 import { existsSync } from 'node:fs';
-import { ensureXstateFix, xstateFixPath } from '../dist/harness/kernel/uml-xstate-fix.js';
+import { ensureXstateFix, xstateFixPath, XSTATE_FIX } from '../dist/harness/kernel/uml-xstate-fix.js';
 import { CLUSTER_PROGRAMS } from '../dist/harness/native/native-programs.js';
 import { ensureNativeBuild, nativeBuildPath } from '../dist/harness/native/native-build.js';
 
 const programs = [
-  { label: "User-Mode Linux's ptrace fix", path: xstateFixPath(), ensure: ensureXstateFix },
+  { label: XSTATE_FIX.label, path: xstateFixPath(), ensure: ensureXstateFix },
   ...CLUSTER_PROGRAMS.map((program) => ({ label: program.label, path: nativeBuildPath(program), ensure: () => ensureNativeBuild(program) })),
 ];
 for (const program of programs) {

@@ -62,14 +62,23 @@ export async function runChecks(cluster: Cluster, options: CheckOptions = {}): P
   for (const entry of cluster.unsettled) report.verdicts.push({ property: 'cluster settled', ok: false, message: `${entry.what}: ${entry.detail}` });
   // Asked for, the doctor reads while the captures start and the traffic runs: its reads make no
   // packets, the settings it judges are not the traffic's to change, and inside User-Mode Linux
-  // processes side by side keep the guest's CPU busy that each alone leaves idle.
-  type Diagnosis = Awaited<ReturnType<typeof runDoctor>>;
-  const reading = (): Promise<{ diagnosis: Diagnosis } | { error: unknown }> => runDoctor(cluster).then((diagnosis) => ({ diagnosis }), (error: unknown) => ({ error }));
-  const early = wanted.has('doctor') ? reading() : undefined;
+  // processes side by side keep the guest's CPU busy that each alone leaves idle. A failed read
+  // is the doctor's verdict below.
+  const early = wanted.has('doctor') ? runDoctor(cluster) : undefined;
+  early?.catch(() => {});
   // round-robin is the walkthrough's name for the rr case of the same assertion.
   const distribution = wanted.has('distribution') || wanted.has('round-robin');
   const property = distributionProperty(cluster.topology.service.scheduler, cluster.topology.service.persistence !== undefined);
-  const judgeDistribution = () => judged(property, async () => (await checkDistribution(cluster, { connections, timeoutMs: REQUEST_TIMEOUT_MS })).verdict);
+  // The distribution's verdict, and the connections it made (none when it could not be judged).
+  const judgeDistribution = async (): Promise<{ verdict: Verdict; outcomes: HttpOutcome[] }> => {
+    let outcomes: HttpOutcome[] = [];
+    const verdict = await judged(property, async () => {
+      const check = await checkDistribution(cluster, { connections, timeoutMs: REQUEST_TIMEOUT_MS });
+      outcomes = check.outcomes;
+      return check.verdict;
+    });
+    return { verdict, outcomes };
+  };
   let distributionVerdict: Verdict | undefined;
   if (wanted.has('tun-contract')) {
     // One batch of connections serves both: the distribution judged by who answered, the TUN
@@ -86,13 +95,9 @@ export async function runChecks(cluster: Cluster, options: CheckOptions = {}): P
         requestTimeoutMs: REQUEST_TIMEOUT_MS,
         ...(distribution && {
           traffic: async () => {
-            let outcomes: HttpOutcome[] = [];
-            distributionVerdict = await judged(property, async () => {
-              const judgedDistribution = await checkDistribution(cluster, { connections, timeoutMs: REQUEST_TIMEOUT_MS });
-              outcomes = judgedDistribution.outcomes;
-              return judgedDistribution.verdict;
-            });
-            return outcomes;
+            const judgedDistribution = await judgeDistribution();
+            distributionVerdict = judgedDistribution.verdict;
+            return judgedDistribution.outcomes;
           },
         }),
       });
@@ -101,20 +106,18 @@ export async function runChecks(cluster: Cluster, options: CheckOptions = {}): P
       return check.verdict;
     });
     // The capture could not start: the distribution is judged on connections of its own.
-    if (distribution) report.verdicts.push(distributionVerdict ?? (await judgeDistribution()));
+    if (distribution) report.verdicts.push(distributionVerdict ?? (await judgeDistribution()).verdict);
     report.verdicts.push(tunVerdict);
   } else if (distribution) {
     progress(`distribution (${cluster.topology.service.scheduler}): ${connections} connections to ${cluster.vipUrl}`);
-    report.verdicts.push(await judgeDistribution());
+    report.verdicts.push((await judgeDistribution()).verdict);
   }
   // The doctor runs whenever the check is broken, asked for or not: a failure needs its cause.
   const failing = report.verdicts.some((verdict) => !verdict.ok);
   if (wanted.has('doctor') || failing) {
     progress('doctor: reading every host\'s kernel state');
     const doctor = await judged('doctor', async () => {
-      const read = await (early ?? reading());
-      if ('error' in read) throw read.error;
-      const { diagnosis } = read;
+      const diagnosis = await (early ?? runDoctor(cluster));
       report.findings = diagnosis.filter((finding) => finding.severity !== 'note');
       report.notes = diagnosis.filter((finding) => finding.severity === 'note');
       return { property: 'doctor', ok: report.findings.length === 0, message: formatFindings(report.findings, report.notes) };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { dir as makeTempDir } from 'tmp-promise';
 import { requireTools } from '../process/find-tool.js';
 import { toolsNeeded } from '../plan/tools-needed.js';
-import { ProcessRunner } from '../process/process-runner.js';
+import { namespaceFile, ProcessRunner } from '../process/process-runner.js';
 import { waitFor } from '../process/wait-for.js';
 import { hostsWithRole, type Host, type Topology } from '../topology/topology.js';
 import { Cluster } from './cluster.js';
@@ -102,7 +102,7 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
     await stage('namespaces', `created namespaces ${allNamespaces(plan).join(', ')}`, async () => {
       // Never take over (and later delete) a namespace that is not ours: a run id collision,
       // however unlikely, fails here before anything is registered for deletion.
-      const taken = allNamespaces(plan).filter((namespace) => existsSync(`/run/netns/${namespace}`));
+      const taken = allNamespaces(plan).filter((namespace) => existsSync(namespaceFile(namespace)));
       if (taken.length > 0) throw new Error(`namespaces ${taken.join(', ')} already exist: run id ${plan.runId} is in use by another run`);
       undo.push('delete the namespaces', () => removeNamespaces(runner, allNamespaces(plan)));
       await runner.run(['ip', '-batch', '-'], { input: renderNamespaceBatch(plan) });
@@ -130,7 +130,7 @@ export async function buildCluster(topology: Topology, options: BuildOptions = {
     await stage('sysctls', 'applied sysctls', async () => {
       // One process for every host (it enters each namespace in turn), not two per host.
       const groups = topology.hosts
-        .map((host) => ({ netnsFile: `/run/netns/${namespaceOf(plan, host.name)}`, settings: sysctlsFor(host, plan.uplink, topology.service.tunnel.type) }))
+        .map((host) => ({ netnsFile: namespaceFile(namespaceOf(plan, host.name)), settings: sysctlsFor(host, plan.uplink, topology.service.tunnel.type) }))
         .filter(({ settings }) => settings.length > 0);
       if (groups.length > 0) await runner.run(netnsSysctlCommand(await builtProgram(NETNS_SYSCTL), groups));
     });

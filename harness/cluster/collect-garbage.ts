@@ -6,7 +6,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { KEPT_NOTE } from '../evidence-folder.js';
 import { join } from 'node:path';
-import { ProcessRunner } from '../process/process-runner.js';
+import { namespaceFile, ProcessRunner } from '../process/process-runner.js';
 import { NAMESPACE_PREFIX } from '../plan/cluster-plan.js';
 import { removeNamespaces } from './remove-namespaces.js';
 import { forgetRun, isRunLive, listRuns } from './run-registry.js';
@@ -34,7 +34,7 @@ export async function findGarbage(now = Date.now()): Promise<Garbage> {
 
   const namespaces: string[] = [];
   for (const name of await readdir('/run/netns').catch(() => [] as string[])) {
-    const path = `/run/netns/${name}`;
+    const path = namespaceFile(name);
     const runId = RUN_NAMESPACE.exec(name)?.[1];
     if ((runId && (await dead(runId, path))) || (PROBE_NAMESPACE.test(name) && (await isOlderThan(path, now)))) namespaces.push(name);
   }

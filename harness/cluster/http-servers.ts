@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { startManagedProcess, type ManagedProcess } from '../process/managed-process.js';
 import { builtProgram, HTTP_SERVER } from '../native/native-programs.js';
-import type { ProcessRunner } from '../process/process-runner.js';
+import { namespaceFile, type ProcessRunner } from '../process/process-runner.js';
 import type { Host, Topology } from '../topology/topology.js';
 import { hostNamed } from '../topology/topology.js';
 import { namespaceOf, type ClusterPlan } from '../plan/cluster-plan.js';
@@ -17,7 +17,7 @@ const LISTEN_TIMEOUT_MS = 60_000;
 export async function startHttpServer(runner: ProcessRunner, topology: Topology, host: Host, netns: string, logFolder: string, detached = false): Promise<ManagedProcess> {
   if (!host.http) throw new Error(`host ${host.name} is a ${host.role} and runs no HTTP server`);
   // It enters the namespace itself (--netns): nsenter would be one more process per real server.
-  const argv = [await builtProgram(HTTP_SERVER), '--netns', `/run/netns/${netns}`, '--name', host.name, '--port', String(host.http.port), '--body', host.http.body];
+  const argv = [await builtProgram(HTTP_SERVER), '--netns', namespaceFile(netns), '--name', host.name, '--port', String(host.http.port), '--body', host.http.body];
   if (host.http.bodySize !== undefined) argv.push('--body-size', String(host.http.bodySize));
   argv.push(...udpArguments(topology, host));
   const server = await startManagedProcess(runner, argv, { netns, entersItself: true, label: `HTTP server on ${host.name}`, logFile: join(logFolder, `http-${host.name}.log`), detached });

@@ -5,7 +5,7 @@ import { ensureNativeBuild, nativeBuildPath, type NativeBuild, type NativeProgra
 
 export type XstateFixBuild = NativeBuild;
 
-const XSTATE_FIX: NativeProgram = {
+export const XSTATE_FIX: NativeProgram = {
   label: "User-Mode Linux's ptrace fix",
   source: ['harness', 'kernel', 'uml-xstate-fix.c'],
   name: 'uml-xstate-fix',

@@ -28,11 +28,18 @@ export async function ensureClusterPrograms(): Promise<NativeBuild[]> {
   return builds;
 }
 
+/** Paths found, by program: a build asks once per real server, and each path hashes the source. */
+const found = new Map<NativeProgram, string>();
+
 /** The built program's path; throws, saying how to build it, when it is not built and cannot be. */
 export async function builtProgram(program: NativeProgram): Promise<string> {
+  const known = found.get(program);
+  if (known !== undefined && existsSync(known)) return known;
   const path = nativeBuildPath(program);
-  if (existsSync(path)) return path;
-  const build = await ensureNativeBuild(program);
-  if ('path' in build) return build.path;
+  const build = existsSync(path) ? { path } : await ensureNativeBuild(program);
+  if ('path' in build) {
+    found.set(program, build.path);
+    return build.path;
+  }
   throw new Error(`${program.label} (${program.source.join('/')}) is not built and cannot be built here: ${build.unavailable}; bash scripts/setup.sh (or node scripts/build-native.mjs) builds it`);
 }

@@ -2,6 +2,7 @@
 // namespace's inode), but without starting a process per namespace: deleting a namespace
 // does not kill what runs in it, so teardown must find and kill those first.
 import { readdir, readlink, stat } from 'node:fs/promises';
+import { namespaceFile } from './process-runner.js';
 import { waitFor } from './wait-for.js';
 
 /** The pids whose network namespace is the named one; empty when it does not exist. */
@@ -9,7 +10,7 @@ export async function processesInNamespaces(namespaces: readonly string[]): Prom
   const inodeToName = new Map<string, string>();
   for (const name of namespaces) {
     try {
-      const info = await stat(`/run/netns/${name}`);
+      const info = await stat(namespaceFile(name));
       inodeToName.set(`net:[${info.ino}]`, name);
     } catch {
       // Not there (already deleted, or never made): nothing can run in it.

@@ -159,5 +159,10 @@ export class ProcessRunner {
  */
 export function inNamespace(argv: readonly string[], netns: string | undefined, sysfs = false): readonly string[] {
   if (!netns) return argv;
-  return sysfs ? ['ip', 'netns', 'exec', netns, ...argv] : ['nsenter', `--net=/run/netns/${netns}`, '--', ...argv];
+  return sysfs ? ['ip', 'netns', 'exec', netns, ...argv] : ['nsenter', `--net=${namespaceFile(netns)}`, '--', ...argv];
+}
+
+/** The file `ip netns add` binds a named network namespace to: what nsenter and setns open. */
+export function namespaceFile(netns: string): string {
+  return `/run/netns/${netns}`;
 }
