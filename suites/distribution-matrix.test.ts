@@ -56,7 +56,7 @@ function variant(base: Topology, scheduler: Scheduler, weights: number[] | undef
 
 /** Loads a topology's rules on the live director, replacing what was there. */
 async function reload(cluster: Cluster, topology: Topology): Promise<void> {
-  await cluster.exec(cluster.director.name, ['ipvsadm-restore'], { input: `-C\n${renderIpvsRestore(topology.service)}` });
+  await cluster.exec(cluster.director.name, ['ipvsadm', '-R'], { input: `-C\n${renderIpvsRestore(topology.service)}` });
 }
 
 for (const shape of SHAPES) {

@@ -91,7 +91,7 @@ async function writeStateFiles(root: string, input: BundleInput): Promise<void> 
     if (host.role === 'director') {
       text.push(`# ipvsadm -Ln --stats --exact\n${(await runner.run(['ipvsadm', '-Ln', '--stats', '--exact'], { netns, allowFailure: true })).stdout}`);
       text.push(`# ipvsadm -Ln --exact (connections and rates)\n${(await runner.run(['ipvsadm', '-Ln', '--rate', '--exact'], { netns, allowFailure: true })).stdout}`);
-      text.push(`# ipvsadm-save -n\n${(await runner.run(['ipvsadm-save', '-n'], { netns, allowFailure: true })).stdout}`);
+      text.push(`# ipvsadm -S -n (what ipvsadm-save -n prints)\n${(await runner.run(['ipvsadm', '-S', '-n'], { netns, allowFailure: true })).stdout}`);
     }
     await writeFile(join(root, 'state', `${host.name}.txt`), text.join('\n'));
   }

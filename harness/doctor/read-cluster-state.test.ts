@@ -15,7 +15,7 @@ class ScriptedRunner extends ProcessRunner {
     this.ran.push({ argv: argv.join(' '), netns });
     // The host's one read: its script's sections, a director's IPVS rules last.
     const script = argv[2] ?? '';
-    const stdout = ['[]', '@@lvs-harness-section sysctls', 'net/ipv4/conf/all/rp_filter:2', ...(script.includes('ipvsadm-save -n') ? ['@@lvs-harness-section ipvs', this.saves.get(netns ?? '') ?? ''] : [])].join('\n');
+    const stdout = ['[]', '@@lvs-harness-section sysctls', 'net/ipv4/conf/all/rp_filter:2', ...(script.includes('ipvsadm -S -n') ? ['@@lvs-harness-section ipvs', this.saves.get(netns ?? '') ?? ''] : [])].join('\n');
     return { exitCode: 0, stdout, stderr: '', durationMs: 0 };
   }
 }
@@ -31,7 +31,7 @@ describe("the doctor's reading of a live cluster", () => {
 
     const state = await readClusterState(runner, plan);
 
-    expect(runner.ran.filter((entry) => entry.argv.includes('ipvsadm-save')).map((entry) => entry.netns).sort()).toEqual([master, second].sort());
+    expect(runner.ran.filter((entry) => entry.argv.includes('ipvsadm -S -n')).map((entry) => entry.netns).sort()).toEqual([master, second].sort());
     expect(state.ipvsSaves).toEqual(new Map([['lvs', 'master table'], ['lvs2', 'backup table']]));
     // One process per host, every host read.
     expect(runner.ran.map((entry) => entry.netns).sort()).toEqual([...plan.hostNamespaces.values()].sort());

@@ -14,7 +14,7 @@ export interface HostSnapshotRequest {
   routeGet?: { to: string; from: string };
   /** `ip fou show`: the ports fou decapsulates on. */
   fou?: boolean;
-  /** `ipvsadm-save -n`: the IPVS rules (a director's). */
+  /** `ipvsadm -S -n` (what `ipvsadm-save -n` runs): the IPVS rules (a director's). */
   ipvsRules?: boolean;
 }
 
@@ -46,7 +46,7 @@ export function hostSnapshotScript(request: HostSnapshotRequest): { script: stri
     lines.push(`echo '${MARKER} route'`, 'ip -j route get "$1" from "$2" 2>/dev/null; echo "exit=$?"');
   }
   if (request.fou) lines.push(`echo '${MARKER} fou'`, 'ip fou show 2>/dev/null; true');
-  if (request.ipvsRules) lines.push(`echo '${MARKER} ipvs'`, 'ipvsadm-save -n || exit $?');
+  if (request.ipvsRules) lines.push(`echo '${MARKER} ipvs'`, 'ipvsadm -S -n || exit $?');
   return { script: lines.join('\n'), args };
 }
 
