@@ -38,6 +38,11 @@ export class GuestConsole {
     this.remember('errors', chunk);
   }
 
+  /** A line of the harness's own about the guest, where the command's standard error goes. */
+  note(text: string): void {
+    this.writeError(text);
+  }
+
   /** The last lines and the telling ones, for the report of the guest's end. */
   seen(): { consoleTail: string; telling: string[] } {
     const unfinished = [this.partial.console, this.partial.errors].filter(Boolean);

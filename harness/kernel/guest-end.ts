@@ -7,6 +7,25 @@ export type GuestEnd =
   | { kind: 'hung'; timeoutMs: number }
   | { kind: 'killed'; signal: string };
 
+/** The kernel's own last line once it has shut down: after it, nothing of the guest runs. */
+const HALTED = /^reboot: (System halted|Power down)\s*$/m;
+
+/**
+ * The command's exit status from how the guest ended and what it recorded (the status file's
+ * text), or undefined when the run did not end with one. A guest that powered off gives it; so
+ * does a kernel killed by a signal after it halted (User-Mode Linux 6.1 died of SIGABRT right after
+ * "reboot: System halted" in one of about twenty runs of npm test here): by then the command had ended, its status
+ * was written and the guest's file systems were synced, so the kernel's own end does not
+ * change the command's result. `killedAfterHalt` names the signal, for a note to the user.
+ */
+export function commandStatus(end: GuestEnd, consoleTail: string, statusText: string | undefined): { exitCode: number; killedAfterHalt?: string } | undefined {
+  const trimmed = statusText?.trim();
+  if (trimmed === undefined || !/^\d+$/.test(trimmed)) return undefined;
+  if (end.kind === 'powered-off') return { exitCode: Number(trimmed) };
+  if (end.kind === 'killed' && HALTED.test(consoleTail)) return { exitCode: Number(trimmed), killedAfterHalt: end.signal };
+  return undefined;
+}
+
 /** What the console showed of a guest's end: its last lines, the telling ones from before them, the likely cause. */
 export interface GuestConsoleReport {
   tail: string;

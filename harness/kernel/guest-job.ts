@@ -10,7 +10,7 @@ import { packagePath } from '../package-root.js';
 import { ensureClusterPrograms } from '../native/native-programs.js';
 import { UndoStack } from '../process/undo-stack.js';
 import { modulesToLoad } from './kernel-modules.js';
-import { describeGuestEnd, type GuestConsoleReport, type GuestEnd } from './guest-end.js';
+import { commandStatus, describeGuestEnd, type GuestConsoleReport, type GuestEnd } from './guest-end.js';
 import { EXCHANGE_ROOT, writeExchangeOwner } from './guest-exchange-garbage.js';
 import { GuestConsole, type GuestConsoleOutput } from './guest-console.js';
 import { GUEST_VARIABLE } from './guest-identity.js';
@@ -138,13 +138,17 @@ export async function runGuestJob<Extra>(backend: GuestBackend<Extra>, job: Gues
     };
     const { end, extra, likelyCause } = await backend.boot(session);
     const statusText = await readFile(join(exchange, 'exit-status'), 'utf8').catch(() => undefined);
-    if (end.kind !== 'powered-off' || statusText === undefined) {
+    const status = commandStatus(end, end.consoleTail, statusText);
+    if (!status) {
       const startedCommand = existsSync(join(exchange, 'started'));
       const report = { tail: end.consoleTail, telling: end.telling, cause: likelyCause };
       throw new GuestError(end.kind === 'powered-off' ? { kind: 'no-status', startedCommand } : end, report, backend.label);
     }
+    if (status.killedAfterHalt) {
+      session.console.note(`lvs-harness: the ${backend.label} kernel was killed by ${status.killedAfterHalt} after it halted; the command had ended before, with exit status ${status.exitCode}, which stands\n`);
+    }
     keepExchange = (await readdir(outputDir)).length > 0;
-    return { exitCode: Number(statusText.trim()), outputDir: keepExchange ? outputDir : undefined, durationMs: Date.now() - started, ...extra };
+    return { exitCode: status.exitCode, outputDir: keepExchange ? outputDir : undefined, durationMs: Date.now() - started, ...extra };
   } finally {
     await undo.unwind();
   }
