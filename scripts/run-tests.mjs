@@ -10,6 +10,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { $ } from 'zx';
 import { balanceShards, kernelSuiteFiles } from './balance-shards.mjs';
+import { allowedCpusOf, GUEST_CPU_VARIABLE } from '../dist/harness/kernel/guest-cpu.js';
 
 $.verbose = false;
 const vitest = ['node', 'node_modules/vitest/vitest.mjs', 'run', '--configLoader', 'runner'];
@@ -27,9 +28,9 @@ function junitFor(project) {
 }
 
 /** Runs one vitest project, streaming its output (each line after `prefix`, when given), and reads its counts from the summary. */
-async function runProject(label, command, { prefix, quietCounts = false } = {}) {
+async function runProject(label, command, { prefix, quietCounts = false, env = {} } = {}) {
   process.stderr.write(`\n== ${label} ==\n`);
-  const run = $({ nothrow: true, quiet: true, env: { ...process.env, FORCE_COLOR: process.stdout.isTTY && !prefix ? '1' : '0' } })`${command}`;
+  const run = $({ nothrow: true, quiet: true, env: { ...process.env, FORCE_COLOR: process.stdout.isTTY && !prefix ? '1' : '0', ...env } })`${command}`;
   if (prefix) {
     prefixLines(run.stdout, process.stdout, prefix);
     prefixLines(run.stderr, process.stderr, prefix);
@@ -110,11 +111,17 @@ async function kernelShardArguments(shards) {
 /** The kernel project: its files spread over `shards` guests at once, the counts summed. */
 async function runKernelProject(shards) {
   const parts = await kernelShardArguments(shards);
+  // Each guest on a host CPU of its own, in turn (they start at once, before any is running for
+  // the least-used choice to see); the host suites' guests take the least used.
+  const cpus = allowedCpusOf(await readFile('/proc/self/status', 'utf8').catch(() => ''));
   const shardRun = (index) =>
     runProject(
       shards === 1 ? 'kernel' : `kernel, shard ${index}/${shards}`,
       [...cli, 'run', ...(inCi ? ['--writable', reports] : []), '--', ...vitest, '--project', 'kernel', ...parts[index - 1], ...junitFor(shards === 1 ? 'kernel' : `kernel-${index}`), ...extra],
-      shards === 1 ? {} : { prefix: `[kernel ${index}/${shards}] `, quietCounts: true },
+      {
+        ...(shards === 1 ? {} : { prefix: `[kernel ${index}/${shards}] `, quietCounts: true }),
+        ...(shards > 1 && cpus.length > 0 ? { env: { [GUEST_CPU_VARIABLE]: String(cpus[(index - 1) % cpus.length]) } } : {}),
+      },
     );
   const all = await Promise.all(Array.from({ length: shards }, (_, index) => shardRun(index + 1)));
   const counts = { passed: 0, failed: 0, skipped: 0 };

@@ -12,6 +12,7 @@ import { likelyCause, type XstateFixState } from './guest-console-diagnosis.js';
 import { superviseGuestProcess } from './guest-process.js';
 import type { GuestBackend, GuestSession } from './guest-job.js';
 import { ensureXstateFix } from './uml-xstate-fix.js';
+import { chooseGuestCpu } from './guest-cpu.js';
 
 /** The ptrace fix for large XSAVE states (uml-xstate-fix.c): whether it was preloaded and whether it had to act. */
 export interface XstateFixReport extends XstateFixState {
@@ -54,9 +55,11 @@ export const umlBackend: GuestBackend<{ xstateFix: XstateFixReport }> = {
       'con1=null,fd:2',
       `lvsh_exchange=${exchange}`,
     ];
+    // Pinned to one host CPU where taskset is at hand (util-linux): see guest-cpu.ts for why.
+    const taskset = findTool('taskset');
+    const cpu = taskset ? await chooseGuestCpu() : undefined;
     const end = await superviseGuestProcess({
-      command: kernel,
-      args,
+      ...(taskset && cpu !== undefined ? { command: taskset, args: ['--cpu-list', String(cpu), kernel, ...args] } : { command: kernel, args }),
       env: { ...process.env, TMPDIR: '/dev/shm', ...preloadEnvironment(preload, join(exchange, XSTATE_REPORT)) },
       interactive,
       console: session.console,

@@ -11,6 +11,7 @@ export const TOOL_PACKAGES: Record<string, string> = {
   'ipvsadm-save': 'ipvsadm',
   sysctl: 'procps',
   nsenter: 'util-linux',
+  taskset: 'util-linux',
   modprobe: 'kmod',
   tcpdump: 'tcpdump',
   keepalived: 'keepalived',

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { allowedCpusOf, isGuestLeader, leastUsedCpu, parseCpuList } from './guest-cpu.js';
+
+describe("choosing a guest's host CPU", () => {
+  it('reads CPU lists as the kernel prints them', () => {
+    expect(parseCpuList('0-1')).toEqual([0, 1]);
+    expect(parseCpuList('0-3,8,10-11\n')).toEqual([0, 1, 2, 3, 8, 10, 11]);
+    expect(parseCpuList('')).toEqual([]);
+    expect(allowedCpusOf('Name:\tnode\nCpus_allowed:\t3\nCpus_allowed_list:\t2,5\nMems_allowed:\t1\n')).toEqual([2, 5]);
+    expect(allowedCpusOf('Name:\tnode\n')).toEqual([]);
+  });
+
+  it('takes the allowed CPU with the fewest guests, the first on a tie', () => {
+    expect(leastUsedCpu([0, 1], new Map())).toBe(0);
+    expect(leastUsedCpu([0, 1], new Map([[0, 1]]))).toBe(1);
+    expect(leastUsedCpu([0, 1], new Map([[0, 2], [1, 1]]))).toBe(1);
+    expect(leastUsedCpu([0, 1], new Map([[0, 1], [1, 1]]))).toBe(0);
+    // Guests on CPUs this process may not use do not count, and none is chosen from nothing.
+    expect(leastUsedCpu([2, 3], new Map([[0, 5], [3, 1]]))).toBe(2);
+    expect(leastUsedCpu([], new Map())).toBeUndefined();
+  });
+
+  it("counts a UML kernel that leads its process group, not its guest's processes or others", () => {
+    expect(isGuestLeader('4242 (linux.uml) S 4200 4242 4242 0 -1 4194560 0 0', 4242)).toBe(true);
+    expect(isGuestLeader('4250 (linux.uml) t 4242 4242 4242 0 -1 4194560 0 0', 4250)).toBe(false);
+    expect(isGuestLeader('4300 (node) S 1 4300 4300 0 -1 4194560 0 0', 4300)).toBe(false);
+    // A command name with spaces and parentheses does not shift the fields.
+    expect(isGuestLeader('4400 (a) b (linux.uml) S 1 4400 4400 0', 4400)).toBe(false);
+  });
+});
