@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // npm test, after setup: the unit project on the host (no root, no kernel features) beside the
 // typecheck, then at once the command run as a user on the host (root) and the kernel suites in
-// the chosen kernel (this one if it has IPVS and ipip, else guests, one more than there are
-// cores, each with a share of the files balanced by their measured time), then examples/configurator-suite
+// the chosen kernel (this one if it has IPVS and ipip, else guests, one per core, each pinned
+// to a host CPU of its own, with a share of the files balanced by their measured time), then examples/configurator-suite
 // as another project runs it (scripts/test-example.mjs: npm pack, npm install, npm test).
 // Ends with one plain line, "tests: N passed, N failed", and a non-zero exit on any failure.
 // In CI (CI set) each project also writes JUnit XML to reports/junit-<project>.xml.
@@ -62,20 +62,21 @@ function prefixLines(from, to, prefix) {
 }
 
 /**
- * How many guests the kernel suites spread over: one more than there are cores when clusters
- * are built in a guest (each guest is a kernel of its own, with one CPU under UML, so its files
- * cannot disturb another's), one on a kernel that can host clusters itself (the isolation
- * suites compare the root namespace, which another shard's clusters would change).
- * Measured on 2 cores (vmstat 10 over npm test): with 2 guests both cores stayed 30-60 % idle
- * (the guests wait on timers, boots and unanswered connections) and the guests took 471 s;
- * with 3, under 2 % idle and the longest guest 430 s. LVS_HARNESS_KERNEL_SHARDS sets the number.
+ * How many guests the kernel suites spread over: as many as there are cores when clusters are
+ * built in a guest (each guest is a kernel of its own, with one CPU under UML, pinned to one
+ * host CPU, so its files cannot disturb another's), one on a kernel that can host clusters
+ * itself (the isolation suites compare the root namespace, which another shard's clusters
+ * would change). Measured on 2 cores over the whole suite: unpinned, two guests left both cores
+ * 30-60 % idle (vmstat 10) and took 471 s, three 430 s; pinned, two took 328 s and 343 s (the
+ * host suites 256 s beside them), three 307, 327 and 352 s (the host suites 301 s).
+ * LVS_HARNESS_KERNEL_SHARDS sets the number.
  */
 async function kernelShardCount(kind) {
   // A CI matrix that shards the whole suite (npm test -- --shard=1/2) already gave this machine its part.
   if (extra.some((arg) => arg.startsWith('--shard'))) return 1;
   if (kind !== 'guest') return 1;
   const chosen = Number(process.env.LVS_HARNESS_KERNEL_SHARDS);
-  return Number.isInteger(chosen) && chosen >= 1 ? chosen : availableParallelism() + 1;
+  return Number.isInteger(chosen) && chosen >= 1 ? chosen : availableParallelism();
 }
 
 /** Where the kernel suites' clusters are built: 'guest', 'current' (this kernel), or undefined when no kernel can. */
