@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { allowedCpusOf, isGuestLeader, leastUsedCpu, parseCpuList } from './guest-cpu.js';
+import { allowedCpusOf, chooseGuestCpu, isGuestLeader, leastUsedCpu, parseCpuList } from './guest-cpu.js';
 
 describe("choosing a guest's host CPU", () => {
   it('reads CPU lists as the kernel prints them', () => {
@@ -26,5 +27,13 @@ describe("choosing a guest's host CPU", () => {
     expect(isGuestLeader('4300 (node) S 1 4300 4300 0 -1 4194560 0 0', 4300)).toBe(false);
     // A command name with spaces and parentheses does not shift the fields.
     expect(isGuestLeader('4400 (a) b (linux.uml) S 1 4400 4400 0', 4400)).toBe(false);
+  });
+
+  it('takes the CPU the environment names when this process may use it, and none when it says none', async () => {
+    const allowed = allowedCpusOf(readFileSync('/proc/self/status', 'utf8'));
+    expect(await chooseGuestCpu({ LVS_HARNESS_UML_CPU: 'none' })).toBeUndefined();
+    expect(await chooseGuestCpu({ LVS_HARNESS_UML_CPU: String(allowed.at(-1)) })).toBe(allowed.at(-1));
+    // A CPU it may not use is not taken: the least used allowed one is.
+    expect(allowed).toContain(await chooseGuestCpu({ LVS_HARNESS_UML_CPU: '100000' }));
   });
 });

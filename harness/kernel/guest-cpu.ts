@@ -9,7 +9,10 @@
 // CPU of its own, so one host CPU is all it can use anyway.
 import { readdir, readFile } from 'node:fs/promises';
 
-/** Names the CPU for every guest this process starts, instead of the least used one: `npm test` spreads its guests so. */
+/**
+ * Names the CPU for every guest this process starts, instead of the least used one (`npm test`
+ * spreads its guests so), or `none`: unpinned, as the benchmarks compare.
+ */
 export const GUEST_CPU_VARIABLE = 'LVS_HARNESS_UML_CPU';
 
 /** The CPUs in a list as the kernel prints them (`0-3,8,10-11`). */
@@ -55,13 +58,14 @@ export function isGuestLeader(statText: string, pid: number): boolean {
 
 /**
  * The CPU to pin the next guest to: $LVS_HARNESS_UML_CPU when it names one this process may
- * use, else the least used of those by the guests running now (read from /proc). Undefined when
- * the allowed CPUs cannot be read: the guest then runs unpinned.
+ * use, else the least used of those by the guests running now (read from /proc). Undefined (the
+ * guest runs unpinned) when it says `none` or the allowed CPUs cannot be read.
  */
 export async function chooseGuestCpu(environment: NodeJS.ProcessEnv = process.env): Promise<number | undefined> {
   const allowed = allowedCpusOf(await readFile('/proc/self/status', 'utf8').catch(() => ''));
   if (allowed.length === 0) return undefined;
   const named = environment[GUEST_CPU_VARIABLE];
+  if (named === 'none') return undefined;
   if (named !== undefined && /^\d+$/.test(named) && allowed.includes(Number(named))) return Number(named);
   const guestsPerCpu = new Map<number, number>();
   for (const entry of await readdir('/proc').catch(() => [] as string[])) {
