@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandStatus, describeGuestEnd } from './guest-end.js';
+import { commandStatus, describeGuestEnd, diedBeforeCommand } from './guest-end.js';
 
 const HALTED_TAIL = ['@@lvs-harness-guest:command-end@@', 'Powering off.', 'reboot: System halted'].join('\n');
 
@@ -31,5 +31,20 @@ describe("the command's exit status from a guest's end", () => {
     expect(describeGuestEnd({ kind: 'killed', signal: 'SIGABRT' }, { tail: 'Powering off.' }, 'User-Mode Linux')).toBe(
       "the User-Mode Linux kernel was killed by SIGABRT; the console's last lines:\n  | Powering off.",
     );
+  });
+});
+
+describe('a guest that died before its command started', () => {
+  it('is booted again when it panicked or was killed while booting', () => {
+    expect(diedBeforeCommand({ kind: 'panicked' }, false)).toBe(true);
+    expect(diedBeforeCommand({ kind: 'killed', signal: 'SIGSEGV' }, false)).toBe(true);
+  });
+
+  it('is not once the command started, nor when the boot hung or powered off', () => {
+    expect(diedBeforeCommand({ kind: 'panicked' }, true)).toBe(false);
+    expect(diedBeforeCommand({ kind: 'killed', signal: 'SIGABRT' }, true)).toBe(false);
+    expect(diedBeforeCommand({ kind: 'hung', timeoutMs: 60_000 }, false)).toBe(false);
+    expect(diedBeforeCommand({ kind: 'powered-off' }, false)).toBe(false);
+    expect(diedBeforeCommand({ kind: 'no-status', startedCommand: false }, false)).toBe(false);
   });
 });

@@ -26,6 +26,17 @@ export function commandStatus(end: GuestEnd, consoleTail: string, statusText: st
   return undefined;
 }
 
+/**
+ * Whether a guest died before its command started, in a way another boot may not repeat: a
+ * kernel that panicked or was killed while booting ran nothing of the command, so booting it
+ * again runs the command once. (Debian's 6.12 under QEMU's TCG oopsed once in a boot's text
+ * patching, "int3" in sched_clock_cpu, in one of about twenty runs of npm test here.) Not a
+ * hung boot, which already took its whole bound, nor one that powered off: its init failed.
+ */
+export function diedBeforeCommand(end: GuestEnd, commandStarted: boolean): boolean {
+  return !commandStarted && (end.kind === 'panicked' || end.kind === 'killed');
+}
+
 /** What the console showed of a guest's end: its last lines, the telling ones from before them, the likely cause. */
 export interface GuestConsoleReport {
   tail: string;

@@ -10,7 +10,7 @@ import { packagePath } from '../package-root.js';
 import { ensureClusterPrograms } from '../native/native-programs.js';
 import { UndoStack } from '../process/undo-stack.js';
 import { modulesToLoad } from './kernel-modules.js';
-import { commandStatus, describeGuestEnd, type GuestConsoleReport, type GuestEnd } from './guest-end.js';
+import { commandStatus, describeGuestEnd, diedBeforeCommand, type GuestConsoleReport, type GuestEnd } from './guest-end.js';
 import { EXCHANGE_ROOT, writeExchangeOwner } from './guest-exchange-garbage.js';
 import { GuestConsole, type GuestConsoleOutput } from './guest-console.js';
 import { GUEST_VARIABLE } from './guest-identity.js';
@@ -41,6 +41,8 @@ export interface GuestJob extends GuestConsoleOutput {
   /** The whole run, boot to power-off; past it the guest is reported as hung and killed. */
   timeoutMs?: number;
   shares?: GuestShares;
+  /** Boots tried when the kernel dies before the command starts (default 2); a probe, asking whether a boot works at all, takes 1. */
+  bootAttempts?: number;
 }
 
 export interface GuestRunResult {
@@ -136,7 +138,14 @@ export async function runGuestJob<Extra>(backend: GuestBackend<Extra>, job: Gues
       timeoutMs: job.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       memoryMb: job.memoryMb ?? DEFAULT_MEMORY_MB,
     };
-    const { end, extra, likelyCause } = await backend.boot(session);
+    let boot = await backend.boot(session);
+    const attempts = job.bootAttempts ?? 2;
+    for (let attempt = 2; attempt <= attempts && diedBeforeCommand(boot.end, existsSync(join(exchange, 'started'))); attempt += 1) {
+      const how = boot.end.kind === 'killed' ? `was killed by ${boot.end.signal}` : 'panicked';
+      session.console.note(`lvs-harness: the ${backend.label} kernel ${how} while booting, before the command started; booting it again (attempt ${attempt} of ${attempts})\n`);
+      boot = await backend.boot(session);
+    }
+    const { end, extra, likelyCause } = boot;
     const statusText = await readFile(join(exchange, 'exit-status'), 'utf8').catch(() => undefined);
     const status = commandStatus(end, end.consoleTail, statusText);
     if (!status) {

@@ -91,6 +91,8 @@ async function bootTrivialCommand(accelerator: QemuAccelerator, kernel: Bootable
       kernel: kernel.image,
       modulesDir: kernel.modulesDir,
       memoryMb: 512,
+      // The probe asks whether a boot works here: its one boot is the answer.
+      bootAttempts: 1,
       timeoutMs: QEMU_PROBE_TIMEOUT_MS[accelerator],
       cwd: '/',
       onConsole: (text) => (output += text),

@@ -88,6 +88,8 @@ async function bootTrivialCommand(kernelPath: string): Promise<Omit<UmlProbe, 'c
       argv: ['/bin/sh', '-c', `echo "${MARK} $(uname -r)"`],
       kernel: kernelPath,
       memoryMb: 256,
+      // The probe asks whether a boot works here: its one boot is the answer.
+      bootAttempts: 1,
       timeoutMs: PROBE_TIMEOUT_MS,
       cwd: '/',
       onConsole: (text) => (output += text),
