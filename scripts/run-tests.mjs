@@ -10,7 +10,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { $ } from 'zx';
 import { balanceShards, kernelSuiteFiles } from './balance-shards.mjs';
-import { allowedCpusOf, GUEST_CPU_VARIABLE } from '../dist/harness/kernel/guest-cpu.js';
+import { allowedCpus, GUEST_CPU_VARIABLE } from '../dist/harness/kernel/guest-cpu.js';
 
 $.verbose = false;
 const vitest = ['node', 'node_modules/vitest/vitest.mjs', 'run', '--configLoader', 'runner'];
@@ -114,7 +114,7 @@ async function runKernelProject(shards) {
   const parts = await kernelShardArguments(shards);
   // Each guest on a host CPU of its own, in turn (they start at once, before any is running for
   // the least-used choice to see); the host suites' guests take the least used.
-  const cpus = allowedCpusOf(await readFile('/proc/self/status', 'utf8').catch(() => ''));
+  const cpus = await allowedCpus();
   const shardRun = (index) =>
     runProject(
       shards === 1 ? 'kernel' : `kernel, shard ${index}/${shards}`,

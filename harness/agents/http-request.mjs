@@ -23,8 +23,8 @@ const PORT_RETRY_MS = 10;
  * From a chosen port, a connect the client's kernel refuses with EADDRNOTAVAIL is tried again
  * until `timeoutMs` has passed: the previous request from that port has seen the server's FIN
  * and sent its own, but until the server's last ACK comes back (LAST_ACK) the same four-tuple is
- * still taken. A guest pinned to one CPU got to the next request first (kubernetes-81775's
- * three requests from one port: the second and third refused at once).
+ * still taken. With guests pinned to one CPU, kubernetes-81775's second and third requests from
+ * one port failed at once, which is what such a refusal looks like (the error was not printed).
  */
 export async function requestOnce(options) {
   const started = performance.now();

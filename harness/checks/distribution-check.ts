@@ -3,7 +3,7 @@
 // every client address in turn, and judges who answered by the scheduler's rule.
 import type { Cluster } from '../cluster/cluster.js';
 import type { HttpOutcome } from '../traffic/http-outcome.js';
-import { clientAddresses, hostsWithRole, ipvsTableExpected, SCHEDULERS, type Scheduler, type Topology } from '../topology/topology.js';
+import { clientAddresses, ipvsTableExpected, SCHEDULERS, type Scheduler, type Topology } from '../topology/topology.js';
 import type { ListedService } from '../kernel-state/ipvs-list.js';
 import { judgeDistribution, distributionProperty, type DistributionVerdict, type JudgedConnection } from '../verdicts/distribution.js';
 import { describeIpvsTableDifference, ipvsTableDifference, listedServiceAsRules } from '../kernel-state/ipvs-table-difference.js';
@@ -48,8 +48,7 @@ export async function checkDistribution(cluster: Cluster, options: DistributionO
   // The director that holds the VIP schedules; with one director it is that one whatever its
   // addresses say, so its addresses are read only when there are several (a process start less
   // per batch inside UML).
-  const several = hostsWithRole(cluster.topology, 'director').length > 1;
-  const director = (several ? (await cluster.vipHolders().catch(() => []))[0] : undefined) ?? cluster.director.name;
+  const director = (cluster.directors.length > 1 ? (await cluster.vipHolders().catch(() => []))[0] : undefined) ?? cluster.director.name;
   const virtual = hostPort(service.vip, service.port);
   const read = async () => {
     const [listing, entries] = await Promise.all([readIpvsListing(cluster.namespaceReader(director)), readIpvsEntries(cluster.namespaceReader(director))]);

@@ -1,8 +1,9 @@
 // Several reads of one namespace's kernel in one process: a shell script that runs `ip -j addr`,
 // reads sysctl files from /proc/sys with grep (/proc/sys/net shows the reading process's network
-// namespace), and, when asked, `ip route get`, `ip fou show` and `ipvsadm-save -n`, each section
-// after a marker line. Inside User-Mode Linux a process costs tens of milliseconds and `sysctl -a` reads every
-// file under /proc/sys; the doctor read five hosts this way in 2.1 s, one process per read.
+// namespace), and, when asked, `ip route get`, `ip fou show` and `ipvsadm -S -n` (what
+// `ipvsadm-save -n` runs), each section after a marker line. Inside User-Mode Linux a process
+// costs tens of milliseconds and `sysctl -a` reads every file under /proc/sys; the doctor read
+// five hosts this way in 2.1 s, one process per read.
 // Pure: the script and its parser; read-kernel-state.ts runs it.
 
 const MARKER = '@@lvs-harness-section';

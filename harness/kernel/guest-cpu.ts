@@ -34,6 +34,11 @@ export function allowedCpusOf(statusText: string): number[] {
   return line ? parseCpuList(line[1]!) : [];
 }
 
+/** The CPUs this process may run on (and so pin a guest to), or none when /proc cannot say. */
+export async function allowedCpus(): Promise<number[]> {
+  return allowedCpusOf(await readFile('/proc/self/status', 'utf8').catch(() => ''));
+}
+
 /**
  * The CPU for a new guest: among those this process may use, the one with the fewest guests
  * already pinned to it; ties go to the first. Pure.
@@ -62,7 +67,7 @@ export function isGuestLeader(statText: string, pid: number): boolean {
  * guest runs unpinned) when it says `none` or the allowed CPUs cannot be read.
  */
 export async function chooseGuestCpu(environment: NodeJS.ProcessEnv = process.env): Promise<number | undefined> {
-  const allowed = allowedCpusOf(await readFile('/proc/self/status', 'utf8').catch(() => ''));
+  const allowed = await allowedCpus();
   if (allowed.length === 0) return undefined;
   const named = environment[GUEST_CPU_VARIABLE];
   if (named === 'none') return undefined;
