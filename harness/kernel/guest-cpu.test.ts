@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { allowedCpusOf, chooseGuestCpu, isGuestLeader, leastUsedCpu, parseCpuList } from './guest-cpu.js';
+import { allowedCpusOf, chooseGuestCpu, leastUsedCpu, parseCpuList } from './guest-cpu.js';
 
 describe("choosing a guest's host CPU", () => {
   it('reads CPU lists as the kernel prints them', () => {
@@ -19,14 +19,6 @@ describe("choosing a guest's host CPU", () => {
     // Guests on CPUs this process may not use do not count, and none is chosen from nothing.
     expect(leastUsedCpu([2, 3], new Map([[0, 5], [3, 1]]))).toBe(2);
     expect(leastUsedCpu([], new Map())).toBeUndefined();
-  });
-
-  it("counts a UML kernel that leads its process group, not its guest's processes or others", () => {
-    expect(isGuestLeader('4242 (linux.uml) S 4200 4242 4242 0 -1 4194560 0 0', 4242)).toBe(true);
-    expect(isGuestLeader('4250 (linux.uml) t 4242 4242 4242 0 -1 4194560 0 0', 4250)).toBe(false);
-    expect(isGuestLeader('4300 (node) S 1 4300 4300 0 -1 4194560 0 0', 4300)).toBe(false);
-    // A command name with spaces and parentheses does not shift the fields.
-    expect(isGuestLeader('4400 (a) b (linux.uml) S 1 4400 4400 0', 4400)).toBe(false);
   });
 
   it('takes the CPU the environment names when this process may use it, and none when it says none', async () => {

@@ -7,7 +7,8 @@
 // alternations): `node -e 0` 0.69-0.86 s unpinned, 0.17-0.18 s pinned; the seed's `check`
 // 5.7-6.9 s against 2.3-2.5 s; the reference script 4.5-5.0 s against 1.2 s. A guest has one
 // CPU of its own, so one host CPU is all it can use anyway.
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { guestKernelsByFolder } from './guest-exchange-garbage.js';
 
 /**
  * Names the CPU for every guest this process starts, instead of the least used one (`npm test`
@@ -50,21 +51,10 @@ export function leastUsedCpu(allowed: readonly number[], guestsPerCpu: ReadonlyM
 }
 
 /**
- * Whether a /proc/PID/stat line is a guest's main process: a UML kernel leads its own process
- * group (the harness starts it detached), and its guest processes are in that group.
- */
-export function isGuestLeader(statText: string, pid: number): boolean {
-  const close = statText.lastIndexOf(')');
-  const command = statText.slice(statText.indexOf('(') + 1, close);
-  const fields = statText.slice(close + 2).split(' ');
-  // After "pid (comm)": state, ppid, pgrp.
-  return command === 'linux.uml' && Number(fields[2]) === pid;
-}
-
-/**
  * The CPU to pin the next guest to: $LVS_HARNESS_UML_CPU when it names one this process may
- * use, else the least used of those by the guests running now (read from /proc). Undefined (the
- * guest runs unpinned) when it says `none` or the allowed CPUs cannot be read.
+ * use, else the least used of those by the harness's guests running now (each counted once, by
+ * its exchange folder). Undefined (the guest runs unpinned) when it says `none` or the allowed
+ * CPUs cannot be read.
  */
 export async function chooseGuestCpu(environment: NodeJS.ProcessEnv = process.env): Promise<number | undefined> {
   const allowed = await allowedCpus();
@@ -73,11 +63,9 @@ export async function chooseGuestCpu(environment: NodeJS.ProcessEnv = process.en
   if (named === 'none') return undefined;
   if (named !== undefined && /^\d+$/.test(named) && allowed.includes(Number(named))) return Number(named);
   const guestsPerCpu = new Map<number, number>();
-  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    if (!stat || !isGuestLeader(stat, Number(entry))) continue;
-    const pinned = allowedCpusOf(await readFile(`/proc/${entry}/status`, 'utf8').catch(() => ''));
+  for (const [, pids] of await guestKernelsByFolder()) {
+    // A guest's host processes share its kernel's CPUs (a fork inherits them): one says it.
+    const pinned = allowedCpusOf(await readFile(`/proc/${pids[0]}/status`, 'utf8').catch(() => ''));
     if (pinned.length === 1) guestsPerCpu.set(pinned[0]!, (guestsPerCpu.get(pinned[0]!) ?? 0) + 1);
   }
   return leastUsedCpu(allowed, guestsPerCpu);

@@ -138,9 +138,11 @@ export async function runGuestJob<Extra>(backend: GuestBackend<Extra>, job: Gues
       timeoutMs: job.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       memoryMb: job.memoryMb ?? DEFAULT_MEMORY_MB,
     };
+    // The guest's init writes this file just before it runs the command.
+    const commandStarted = () => existsSync(join(exchange, 'started'));
     let boot = await backend.boot(session);
     const attempts = job.bootAttempts ?? 2;
-    for (let attempt = 2; attempt <= attempts && diedBeforeCommand(boot.end, existsSync(join(exchange, 'started'))); attempt += 1) {
+    for (let attempt = 2; attempt <= attempts && diedBeforeCommand(boot.end, commandStarted()); attempt += 1) {
       const how = boot.end.kind === 'killed' ? `was killed by ${boot.end.signal}` : 'panicked';
       session.console.note(`lvs-harness: the ${backend.label} kernel ${how} while booting, before the command started; booting it again (attempt ${attempt} of ${attempts})\n`);
       boot = await backend.boot(session);
@@ -149,9 +151,8 @@ export async function runGuestJob<Extra>(backend: GuestBackend<Extra>, job: Gues
     const statusText = await readFile(join(exchange, 'exit-status'), 'utf8').catch(() => undefined);
     const status = commandStatus(end, end.consoleTail, statusText);
     if (!status) {
-      const startedCommand = existsSync(join(exchange, 'started'));
       const report = { tail: end.consoleTail, telling: end.telling, cause: likelyCause };
-      throw new GuestError(end.kind === 'powered-off' ? { kind: 'no-status', startedCommand } : end, report, backend.label);
+      throw new GuestError(end.kind === 'powered-off' ? { kind: 'no-status', startedCommand: commandStarted() } : end, report, backend.label);
     }
     if (status.killedAfterHalt) {
       session.console.note(`lvs-harness: the ${backend.label} kernel was killed by ${status.killedAfterHalt} after it halted; the command had ended before, with exit status ${status.exitCode}, which stands\n`);
