@@ -48,6 +48,8 @@ export default defineConfig({
           include: ['suites/**/*.test.ts'],
           exclude: ['suites/host/**', 'suites/matrix/**'],
           environment: 'node',
+          // A passing test's deliberately failed checks leave no kept captures behind.
+          setupFiles: ['suites/support/discard-passing-evidence.ts'],
           // Clusters are built in one kernel with one CPU (inside UML): run files one by one.
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },

@@ -8,9 +8,12 @@ import { join } from 'node:path';
 /** The note a folder kept on purpose (the evidence of a failed check) carries: gc leaves it alone. */
 export const KEPT_NOTE = 'kept.txt';
 
+/** How every evidence folder's name begins (then the run id and the kind). */
+export const EVIDENCE_PREFIX = 'lvs-harness-';
+
 /** Makes a new, uniquely named evidence folder; its name carries the run id for gc. */
 export async function makeEvidenceFolder(runId: string, kind: string): Promise<string> {
   const root = process.env.LVS_HARNESS_OUTPUT ?? tmpdir();
   await mkdir(root, { recursive: true });
-  return mkdtemp(join(root, `lvs-harness-${runId}-${kind}-`));
+  return mkdtemp(join(root, `${EVIDENCE_PREFIX}${runId}-${kind}-`));
 }
